@@ -1,0 +1,128 @@
+"""Model configuration (nanoGPT style): one dataclass with defaults, validated overrides that
+reject unknown keys, saved next to the weights and into the manifest's training info.
+
+Invariants checked by validate(): n_embd % n_head == 0; image_size divisible by
+2 ** len(vision_channels) (each vision conv halves the image); the mask id is bins, so the
+action vocabulary is bins + 1.
+"""
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Dict, List, Sequence, Tuple
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    image_size: int = 64  # square camera images, both cameras (manifest cameras[].width/height)
+    cameras: Tuple[str, ...] = ("agentview", "wrist")
+    vision_channels: Tuple[int, ...] = (32, 64, 128)  # one 3x3 stride-2 conv each: 64px -> 8x8 patches
+    instr_vocab_size: int = 64  # from the tokenizer (len(vocab))
+    max_instr_len: int = 32  # tokenizer maxLength
+    proprio_dim: int = 8  # [x, y, z, qx, qy, qz, qw, opening]
+    action_dim: int = 7
+    chunk_len: int = 8  # H; the action block has chunk_len * action_dim tokens
+    bins: int = 256  # action token ids 0..bins-1; mask id = bins
+    n_layer: int = 6
+    n_head: int = 4
+    n_embd: int = 128
+    mlp_ratio: int = 4
+    dropout: float = 0.0
+
+    @property
+    def n_patches(self) -> int:
+        side = self.image_size // (2 ** len(self.vision_channels))
+        return side * side
+
+    @property
+    def prefix_len(self) -> int:
+        # prefix order: [camera 0 patches][camera 1 patches][instruction tokens][proprio]
+        return len(self.cameras) * self.n_patches + self.max_instr_len + 1
+
+    @property
+    def n_action_tokens(self) -> int:
+        return self.chunk_len * self.action_dim
+
+    @property
+    def mask_id(self) -> int:
+        return self.bins
+
+    @property
+    def head_dim(self) -> int:
+        return self.n_embd // self.n_head
+
+    def validate(self) -> "ModelConfig":
+        def need(ok: bool, msg: str):
+            if not ok:
+                raise ValueError(f"ModelConfig: {msg}")
+
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.type in (int, "int"):
+                need(isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+                     f"{f.name} must be an integer >= 1, got {v!r}")
+        need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout!r}")
+        need(self.bins >= 2, f"bins must be >= 2, got {self.bins}")
+        need(self.n_embd % self.n_head == 0,
+             f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}); change one of them")
+        need(len(self.vision_channels) >= 1 and all(isinstance(c, int) and c >= 1 for c in self.vision_channels),
+             f"vision_channels must be a non-empty tuple of positive ints, got {self.vision_channels!r}")
+        need(self.image_size % (2 ** len(self.vision_channels)) == 0,
+             f"image_size ({self.image_size}) must be divisible by 2**len(vision_channels) "
+             f"= {2 ** len(self.vision_channels)}")
+        need(len(self.cameras) >= 1 and len(set(self.cameras)) == len(self.cameras)
+             and all(c in ("agentview", "wrist") for c in self.cameras),
+             f"cameras must be distinct names from ('agentview', 'wrist'), got {self.cameras!r}")
+        return self
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+def apply_overrides(cfg, overrides: Dict[str, Any]):
+    """Return a copy of the dataclass cfg with overrides applied. Unknown keys and wrong types
+    are errors that list the valid keys (a typo must never be silently ignored)."""
+    known = {f.name: f for f in fields(cfg)}
+    changes = {}
+    for key, value in overrides.items():
+        if key not in known:
+            raise ValueError(f"unknown config key {key!r}; valid keys: {', '.join(sorted(known))}")
+        old = getattr(cfg, key)
+        if isinstance(old, tuple):
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"config key {key!r} must be a list, got {value!r}")
+            value = tuple(value)
+        elif isinstance(old, bool) or isinstance(value, bool):
+            if type(value) is not type(old):
+                raise ValueError(f"config key {key!r} must be {type(old).__name__}, got {value!r}")
+        elif isinstance(old, float) and isinstance(value, int):
+            value = float(value)
+        elif type(value) is not type(old):
+            raise ValueError(f"config key {key!r} must be {type(old).__name__}, got {value!r}")
+        changes[key] = value
+    new = replace(cfg, **changes)
+    return new.validate() if hasattr(new, "validate") else new
+
+
+def parse_cli_overrides(argv: Sequence[str]) -> Dict[str, Any]:
+    """["--n_layer=4", "--cameras=[\"agentview\"]"] -> {"n_layer": 4, "cameras": ["agentview"]}.
+    Values are parsed as JSON, falling back to the raw string."""
+    import json
+
+    out: Dict[str, Any] = {}
+    for arg in argv:
+        if not arg.startswith("--") or "=" not in arg:
+            raise ValueError(f"override must look like --key=value, got {arg!r}")
+        key, raw = arg[2:].split("=", 1)
+        try:
+            out[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key] = raw
+    return out
+
+
+def config_from_dict(d: Dict[str, Any]) -> ModelConfig:
+    return apply_overrides(ModelConfig(), d)
+
+
+# A tiny config for models/test-random and the parity fixtures (fast to export, < 2 MB).
+TINY_OVERRIDES: Dict[str, Any] = {"image_size": 32, "vision_channels": [8, 16, 16], "n_layer": 2, "n_head": 2,
+                                  "n_embd": 32, "max_instr_len": 12, "chunk_len": 8}

@@ -1,0 +1,200 @@
+"""A small vision-language-action transformer with a block-causal prefix cache (nanoGPT style;
+torch 1.13 API, also runs on PyTorch 2.x). Reference: Discrete Diffusion VLA (arXiv 2508.20072)
+for the masked action-token objective; nanoGPT (model.py) for the transformer.
+
+Sequence: prefix = [agentview patches][wrist patches][instruction tokens][proprio], then the
+action block of chunk_len * action_dim tokens (ids 0..bins-1, mask id = bins).
+Block-causal attention: prefix queries see only (non-padding) prefix keys; action queries see the
+prefix and every action token. Hence the per-layer prefix keys/values do not depend on the action
+tokens and are computed once (encode_prefix) and reused every decoding round (decode_actions).
+Invariants: forward == decode_actions(encode_prefix(...)); the mask id never wins (its logit is
+-inf); a padded instruction token (attention_mask 0) changes nothing downstream.
+"""
+import math
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from training.config import ModelConfig
+
+KV = Tuple[torch.Tensor, torch.Tensor]  # per layer: keys, values, each (B, n_head, T, head_dim)
+# Additive attention bias for padding keys. Finite (not -inf) so a fully padded row stays NaN-free.
+NEG_BIAS = -1e9
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.n_head, self.n_embd = cfg.n_head, cfg.n_embd
+        self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
+        self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
+        self.drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x, key_bias, past: Optional[KV] = None):
+        # x (B, T, C); key_bias (B, S) additive over all keys (S = past length + T)
+        B, T, C = x.size()
+        q, k, v = self.qkv(x).split(self.n_embd, dim=2)
+        q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hd)
+        k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hd)
+        v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hd)
+        new_kv = (k, v)
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)  # (B, nh, S, hd)
+            v = torch.cat([past[1], v], dim=2)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))  # (B, nh, T, S)
+        att = att + key_bias[:, None, None, :]
+        att = self.drop(F.softmax(att, dim=-1))
+        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
+        return self.drop(self.proj(y)), new_kv
+
+
+class MLP(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.fc = nn.Linear(cfg.n_embd, cfg.mlp_ratio * cfg.n_embd)
+        self.proj = nn.Linear(cfg.mlp_ratio * cfg.n_embd, cfg.n_embd)
+        self.drop = nn.Dropout(cfg.dropout)
+
+    def forward(self, x):
+        return self.drop(self.proj(F.gelu(self.fc(x))))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(cfg.n_embd)
+        self.attn = Attention(cfg)
+        self.ln_2 = nn.LayerNorm(cfg.n_embd)
+        self.mlp = MLP(cfg)
+
+    def forward(self, x, key_bias, past: Optional[KV] = None):
+        a, kv = self.attn(self.ln_1(x), key_bias, past)
+        x = x + a
+        x = x + self.mlp(self.ln_2(x))
+        return x, kv
+
+
+class VisionEncoder(nn.Module):
+    """A few 3x3 stride-2 convs; every cell of the last feature map is one patch token."""
+
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        layers, c_in = [], 3
+        for c_out in cfg.vision_channels:
+            layers += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GELU()]
+            c_in = c_out
+        self.convs = nn.Sequential(*layers)
+        self.proj = nn.Linear(c_in, cfg.n_embd)
+        self.pos = nn.Parameter(torch.zeros(1, cfg.n_patches, cfg.n_embd))
+
+    def forward(self, img):  # img (B, 3, H, W), normalised per the manifest
+        f = self.convs(img)  # (B, c, h, w)
+        f = f.flatten(2).transpose(1, 2)  # (B, h*w, c), row-major patches
+        return self.proj(f) + self.pos  # (B, P_img, C)
+
+
+class VLA(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg.validate()
+        C = cfg.n_embd
+        self.vision = nn.ModuleList([VisionEncoder(cfg) for _ in cfg.cameras])
+        self.instr_emb = nn.Embedding(cfg.instr_vocab_size, C)
+        self.instr_pos = nn.Parameter(torch.zeros(1, cfg.max_instr_len, C))
+        self.proprio_proj = nn.Linear(cfg.proprio_dim, C)
+        self.action_emb = nn.Embedding(cfg.bins + 1, C)  # + 1: the mask token
+        self.action_pos = nn.Parameter(torch.zeros(1, cfg.n_action_tokens, C))
+        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
+        self.ln_f = nn.LayerNorm(C)
+        self.head = nn.Linear(C, cfg.bins)  # bins only: the mask id gets a constant -inf logit
+        self.apply(self._init_weights)
+        for p in [self.instr_pos, self.action_pos] + [v.pos for v in self.vision]:
+            nn.init.normal_(p, std=0.02)
+
+    @staticmethod
+    def _init_weights(m):
+        if isinstance(m, (nn.Linear, nn.Embedding, nn.Conv2d)):
+            nn.init.normal_(m.weight, mean=0.0, std=0.02)
+            if getattr(m, "bias", None) is not None:
+                nn.init.zeros_(m.bias)
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio):
+        """images: one (B, 3, H, W) float tensor per camera in cfg.cameras order; input_ids,
+        attention_mask (B, L) int64; proprio (B, proprio_dim), normalised.
+        Returns (cache, prefix_mask): cache is a list of per-layer (k, v), each
+        (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding."""
+        B = input_ids.size(0)
+        parts = [enc(img) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
+        parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
+        parts.append(self.proprio_proj(proprio).unsqueeze(1))  # (B, 1, C)
+        x = torch.cat(parts, dim=1)  # (B, P, C)
+        n_img = x.size(1) - input_ids.size(1) - 1
+        ones = torch.ones(B, n_img, dtype=x.dtype, device=x.device)
+        prefix_mask = torch.cat([ones, attention_mask.to(x.dtype), ones[:, :1]], dim=1)  # (B, P)
+        bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
+        cache: List[KV] = []
+        for block in self.blocks:
+            x, kv = block(x, bias)
+            cache.append(kv)
+        return cache, prefix_mask
+
+    def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):
+        """tokens (B, N) int64 action ids (mask id allowed) -> logits (B, N, bins + 1) with
+        logits[..., bins] = -inf. The cache may have batch B or B / K (K draws share a prefix)."""
+        B, N = tokens.size()
+        if prefix_mask.size(0) != B:  # several mask draws per sample share one prefix
+            reps = B // prefix_mask.size(0)
+            cache = [(k.repeat_interleave(reps, 0), v.repeat_interleave(reps, 0)) for k, v in cache]
+            prefix_mask = prefix_mask.repeat_interleave(reps, 0)
+        x = self.action_emb(tokens) + self.action_pos[:, :N]  # (B, N, C)
+        bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
+        bias = torch.cat([bias, torch.zeros_like(bias[:, :1]).expand(B, N)], dim=1)  # (B, P + N)
+        for block, past in zip(self.blocks, cache):
+            x, _ = block(x, bias, past)
+        logits = self.head(self.ln_f(x))  # (B, N, bins)
+        return F.pad(logits, (0, 1), value=float("-inf"))  # (B, N, bins + 1)
+
+    def forward(self, images, input_ids, attention_mask, proprio, tokens, targets=None):
+        """Training pass. targets (B, N) int64: bin ids at masked positions, -100 elsewhere
+        (loss on masked positions only). Returns (logits, loss or None)."""
+        cache, prefix_mask = self.encode_prefix(images, input_ids, attention_mask, proprio)
+        logits = self.decode_actions(tokens, cache, prefix_mask)
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(logits[..., : self.cfg.bins].reshape(-1, self.cfg.bins),
+                                   targets.reshape(-1), ignore_index=-100)
+        return logits, loss
+
+
+class EncoderForExport(nn.Module):
+    """ONNX encoder graph: cameras..., input_ids, attention_mask, proprio -> past_keys,
+    past_values (n_layer, B, n_head, P, head_dim), prefix_mask (B, P)."""
+
+    def __init__(self, model: VLA):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *args):
+        n_cam = len(self.model.cfg.cameras)
+        images, (input_ids, attention_mask, proprio) = args[:n_cam], args[n_cam:]
+        cache, prefix_mask = self.model.encode_prefix(images, input_ids, attention_mask, proprio)
+        past_keys = torch.stack([k for k, _ in cache], dim=0)  # (n_layer, B, nh, P, hd)
+        past_values = torch.stack([v for _, v in cache], dim=0)  # (n_layer, B, nh, P, hd)
+        return past_keys, past_values, prefix_mask
+
+
+class DecoderForExport(nn.Module):
+    """ONNX decoder graph: action_tokens, past_keys, past_values, prefix_mask -> logits."""
+
+    def __init__(self, model: VLA):
+        super().__init__()
+        self.model = model
+
+    def forward(self, action_tokens, past_keys, past_values, prefix_mask):
+        cache = [(past_keys[i], past_values[i]) for i in range(self.model.cfg.n_layer)]
+        return self.model.decode_actions(action_tokens, cache, prefix_mask)
