@@ -1,0 +1,131 @@
+// Task registry and every task's sampler: determinism, valid scenes, instructions, goals that
+// are not met at the start and are met by an ideal final state.
+import { describe, expect, it } from 'vitest';
+import { getTask, SUITES, TASKS, tasksInSuite } from '../../src/tasks';
+import { GOAL_LAYOUT, JITTER } from '../../src/tasks/goal';
+import { fits } from '../../src/tasks/scene';
+import { slotsOf } from '../../src/tasks/templates';
+import type { Goal } from '../../src/tasks/types';
+import { solvedState, stateFromScene } from './fixtures';
+
+const SEEDS = Array.from({ length: 25 }, (_, i) => i * 7919 + 3);
+
+function goalIds(g: Goal): string[] {
+  switch (g.type) {
+    case 'in':
+      return [g.object, g.receptacle];
+    case 'stacked':
+      return [g.top, g.base];
+    default:
+      return [g.object];
+  }
+}
+
+describe('registry', () => {
+  it('has >= 5 tasks per suite, >= 20 in all, unique well-formed ids', () => {
+    expect(TASKS.length).toBeGreaterThanOrEqual(20);
+    for (const s of SUITES) expect(tasksInSuite(s).length).toBeGreaterThanOrEqual(5);
+    const ids = TASKS.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const t of TASKS) {
+      expect(t.id).toMatch(new RegExp(`^${t.suite}/[a-z0-9_]+$`));
+      expect(getTask(t.id)).toBe(t);
+      expect(Number.isInteger(t.maxSteps) && t.maxSteps > 0).toBe(true);
+      expect(t.templates.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+  it('unknown ids and suites throw, listing the valid ones', () => {
+    expect(() => getTask('spatial/nope')).toThrow(/unknown task "spatial\/nope".*\n.*spatial\/cube_left_of_bowl_to_plate/s);
+    expect(() => tasksInSuite('kitchen')).toThrow(/unknown suite "kitchen"; valid suites: spatial, object, goal, long/);
+  });
+});
+
+describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
+  it('samples the same instance for the same seed', () => {
+    for (const seed of SEEDS.slice(0, 5)) {
+      const a = task.sample(seed);
+      const b = task.sample(seed);
+      expect(b.scene).toEqual(a.scene);
+      expect(b.instruction).toBe(a.instruction);
+      expect(b.goals).toEqual(a.goals);
+    }
+  });
+
+  it('samples valid, varied scenes whose goals are unmet at the start and met when solved', () => {
+    const instructions = new Set<string>();
+    const layouts = new Set<string>();
+    for (const seed of SEEDS) {
+      const inst = task.sample(seed);
+      expect(inst.taskId).toBe(task.id);
+      expect(inst.maxSteps).toBe(task.maxSteps);
+      const objs = inst.scene.objects;
+      expect(new Set(objs.map((o) => o.id)).size).toBe(objs.length);
+      objs.forEach((o, i) => {
+        const others = objs.filter((_, j) => j !== i);
+        expect(fits(o, others), `${o.id} overlaps or leaves the workspace (seed ${seed})`).toBe(true);
+      });
+      for (const g of inst.goals) for (const id of goalIds(g)) expect(objs.some((o) => o.id === id)).toBe(true);
+      // Paraphrases: one per template, fully filled, the instruction among them.
+      expect(inst.paraphrases.length).toBe(task.templates.length);
+      for (const p of inst.paraphrases) expect(p).not.toMatch(/[{}]/);
+      expect(inst.instruction).toBe(inst.paraphrases[inst.templateIndex]);
+      const start = stateFromScene(inst.scene);
+      expect(inst.success(start), `solved at start (seed ${seed})`).toBe(false);
+      expect(inst.success(solvedState(start, inst.goals)), `ideal final state fails (seed ${seed})`).toBe(true);
+      instructions.add(inst.instruction);
+      layouts.add(JSON.stringify(objs.map((o) => [o.x.toFixed(3), o.y.toFixed(3)])));
+    }
+    expect(instructions.size).toBeGreaterThan(1);
+    expect(layouts.size).toBe(SEEDS.length);
+  });
+});
+
+describe('suite-specific structure', () => {
+  it('spatial: the cubes share a colour, so only the relation identifies the target', () => {
+    for (const t of tasksInSuite('spatial')) {
+      const inst = t.sample(5);
+      const cubes = inst.scene.objects.filter((o) => o.kind === 'cube');
+      expect(cubes.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(cubes.map((c) => c.color)).size).toBe(1);
+      expect(inst.instruction).not.toContain(cubes[0].color);
+    }
+  });
+  it('object: exactly one object has the named colour and kind, and distractors share each', () => {
+    for (const t of tasksInSuite('object')) {
+      for (const seed of SEEDS.slice(0, 5)) {
+        const inst = t.sample(seed);
+        const g = inst.goals[0];
+        if (g.type !== 'in') throw new Error('object tasks are placements');
+        const target = inst.scene.objects.find((o) => o.id === g.object)!;
+        expect(inst.instruction).toContain(`${target.color} ${target.kind}`);
+        const objs = inst.scene.objects;
+        expect(objs.filter((o) => o.color === target.color && o.kind === target.kind).length).toBe(1);
+        expect(objs.some((o) => o.id !== target.id && o.kind === target.kind)).toBe(true);
+        expect(objs.some((o) => o.id !== target.id && o.color === target.color)).toBe(true);
+      }
+    }
+  });
+  it('goal: every task samples the same layout, within the jitter of the nominal places', () => {
+    const tasks = tasksInSuite('goal');
+    const ref = tasks[0].sample(11).scene.objects.map((o) => o.id).sort();
+    for (const t of tasks) {
+      const objs = t.sample(11).scene.objects;
+      expect(objs.map((o) => o.id).sort()).toEqual(ref);
+      for (const o of objs) {
+        const n = GOAL_LAYOUT.find((l) => l.id === o.id)!;
+        expect(Math.abs(o.x - n.x)).toBeLessThanOrEqual(JITTER);
+        expect(Math.abs(o.y - n.y)).toBeLessThanOrEqual(JITTER);
+      }
+    }
+  });
+  it('long: two goals, and the instruction names both steps', () => {
+    for (const t of tasksInSuite('long')) {
+      const inst = t.sample(2);
+      expect(inst.goals.length).toBe(2);
+      expect(t.templates.every((tp) => slotsOf(tp).includes('obj2'))).toBe(true);
+      // Doing only the first step is not success.
+      const start = stateFromScene(inst.scene);
+      expect(inst.success(solvedState(start, inst.goals.slice(0, 1)))).toBe(false);
+    }
+  });
+});
