@@ -114,3 +114,9 @@ export interface StepInfo {
   ikPositionError: number;
   failure: SimFailure | null;
 }
+
+// Runtime lists of the union types above (for validation, UIs and task generators).
+export const OBJECT_KINDS: readonly ObjectKind[] = ['cube', 'cylinder', 'ball', 'bowl', 'plate', 'tray'];
+export const COLOR_NAMES: readonly ColorName[] = [
+  'red', 'green', 'blue', 'yellow', 'purple', 'orange', 'white', 'black', 'brown', 'pink',
+];
