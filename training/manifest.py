@@ -31,11 +31,16 @@ def _show(v: Any) -> str:
     return json.dumps(v, separators=(",", ":"))
 
 
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 class _Checker:
     def __init__(self, file_name: str):
         self.file_name = file_name
 
     def fail(self, path: str, expected: str, got: Any) -> None:
+        path = path or "(top level)"
         if expected == "present":
             raise ManifestError(f"{self.file_name}: {path} is missing")
         raise ManifestError(f"{self.file_name}: {path} must be {expected}, got {_show(got)}")
@@ -53,7 +58,8 @@ class _Checker:
         return v
 
     def int(self, v, path, lo=None, hi=None):
-        ok = isinstance(v, int) and not isinstance(v, bool)
+        # JSON has one number type: 8.0 is the integer 8 here as in JavaScript (Number.isInteger).
+        ok = _is_number(v) and float(v).is_integer()
         if ok and lo is not None and v < lo:
             ok = False
         if ok and hi is not None and v > hi:
@@ -64,7 +70,7 @@ class _Checker:
         return v
 
     def num(self, v, path, positive=False, nonneg=False):
-        ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        ok = _is_number(v) and math.isfinite(v)
         if ok and positive and v <= 0:
             ok = False
         if ok and nonneg and v < 0:
@@ -81,7 +87,8 @@ class _Checker:
         return v
 
     def const(self, v, path, want):
-        if v != want or type(v) != type(want):
+        same_kind = _is_number(v) if _is_number(want) else isinstance(v, str)
+        if not same_kind or v != want:
             self.fail(path, _show(want), v)
 
     def arr(self, v, path, length=None, min_len=0):
@@ -254,4 +261,5 @@ def build_manifest(cfg, name: str, description: str, tokenizer_json: Dict, stats
     io = expected_io(m)
     m["onnx"]["encoder"] = {"file": "encoder.onnx", **io["encoder"]}
     m["onnx"]["decoder"] = {"file": "decoder.onnx", **io["decoder"]}
+    m = json.loads(json.dumps(m))  # unshare the lists expected_io reuses; JSON types only
     return validate_manifest(m, f"models/{name}/manifest.json")

@@ -1,0 +1,118 @@
+// Types of the model manifest (models/<name>/manifest.json, formatVersion 1): the single
+// contract between training and the browser runtime. Validation lives in manifest.ts; the Python
+// twin is training/manifest.py; models/README.md documents every field with an example.
+//
+// Value rules the runtime must apply (the model was trained on exactly these):
+// - camera pixel (RGB, 0..255) -> (p / 255 - mean[c]) / std[c], layout NCHW float32;
+// - proprio value i -> (p[i] - mean[i]) / std[i];
+// - actions: the bin rule in actionCodec.ts with action.low/high/bins; maskId = bins.
+
+export const MANIFEST_FORMAT_VERSION = 1;
+export const CAMERA_NAMES = ['agentview', 'wrist'] as const;
+export type CameraName = (typeof CAMERA_NAMES)[number];
+
+export interface CameraSpec {
+  /** 'agentview' or 'wrist'; also the encoder's input name for this image. */
+  name: CameraName;
+  width: number;
+  height: number;
+  channelOrder: 'RGB';
+  layout: 'NCHW';
+  dtype: 'float32';
+  /** Per-channel mean subtracted after scaling pixels to [0, 1]. */
+  mean: [number, number, number];
+  /** Per-channel std divided after subtracting the mean (> 0). */
+  std: [number, number, number];
+}
+
+export interface ProprioSpec {
+  /** Subset (in this order) of the sim's [x, y, z, qx, qy, qz, qw, opening]. */
+  names: string[];
+  mean: number[];
+  std: number[];
+}
+
+export interface TokenizerRef {
+  /** File beside the manifest, e.g. "tokenizer.json". */
+  file: string;
+  /** Encoded instruction length (input_ids width), special tokens included. */
+  maxLength: number;
+  /** Number of instruction tokens (the tokenizer's vocab length). */
+  vocabSize: number;
+}
+
+export interface ActionSpec {
+  /** One name per dimension, e.g. [dx, dy, dz, droll, dpitch, dyaw, gripper]. */
+  names: string[];
+  /** H: steps per chunk. */
+  chunkLength: number;
+  /** D: dimensions per step. The action block has H * D tokens, layout [step][dim]. */
+  dims: number;
+  /** B: bins per dimension; token ids 0..B-1. */
+  bins: number;
+  binRule: 'uniform-floor-v1';
+  /** Per-dimension lower bound (xNorm = -1). */
+  low: number[];
+  /** Per-dimension upper bound (xNorm = +1), > low. */
+  high: number[];
+  /** Mask token id; always equals bins. */
+  maskId: number;
+  /** Logit vocabulary size; always bins + 1. */
+  vocabSize: number;
+}
+
+export interface CacheSpec {
+  layers: number;
+  heads: number;
+  headDim: number;
+  /** P: prefix tokens (image patches + instruction + proprio). */
+  prefixLength: number;
+}
+
+export type OnnxDtype = 'float32' | 'int64';
+
+export interface TensorSpec {
+  name: string;
+  dtype: OnnxDtype;
+  /** Numbers are fixed dimensions, strings symbolic ones (the batch). */
+  shape: (number | string)[];
+}
+
+export interface GraphSpec {
+  /** File beside the manifest, e.g. "encoder.onnx". */
+  file: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export interface DecodingDefaults {
+  mode: string;
+  rounds: number;
+  schedule: string;
+  ranking: string;
+  temperature: number;
+  remask: string;
+  temperatureAnneal?: string;
+  gumbelScale?: number;
+  eta0?: number;
+  residualMargin?: number;
+  topK?: number;
+}
+
+export interface Manifest {
+  formatVersion: 1;
+  name: string;
+  description: string;
+  cameras: CameraSpec[];
+  proprio: ProprioSpec;
+  tokenizer: TokenizerRef;
+  action: ActionSpec;
+  cache: CacheSpec;
+  onnx: { opset: number; encoder: GraphSpec; decoder: GraphSpec };
+  /** Default decoder settings (names of src/decoder/settings.ts DecoderSettings). */
+  decoding: DecodingDefaults;
+  /** What the model was trained on (free-form object) or null. */
+  training: Record<string, unknown> | null;
+  /** How well it scored (free-form object) or null. */
+  evaluation: Record<string, unknown> | null;
+}
