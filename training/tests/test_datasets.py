@@ -1,0 +1,105 @@
+"""Dataset readers against files written by the TypeScript side.
+
+Run from the repository root: python3 -m unittest training.tests.test_datasets
+The HDF5 fixture is written at test time by tests/data/makeFixture.ts (TS writer, and the TS
+reader's view of it as sha256 digests); Python must read byte-identical arrays. The LeRobot
+export test runs scripts/exportLerobot.ts (headless Chromium encodes the videos) and is skipped
+where node or chromium is missing.
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+from training.dataset_hdf5 import OBS_KEYS, ChunkDataset, Hdf5Demos, load_demos
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_tsx(*args, timeout=300):
+    subprocess.run(["npx", "tsx", *args], cwd=ROOT, check=True, timeout=timeout,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@unittest.skipIf(shutil.which("npx") is None, "node/npx not installed: cannot write the TS fixture")
+class TestHdf5Reader(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vla-ds-")
+        run_tsx("tests/data/makeFixture.ts", cls.tmp)
+        cls.path = os.path.join(cls.tmp, "tiny.hdf5")
+        with open(os.path.join(cls.tmp, "tiny_expected.json")) as f:
+            cls.expected = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_same_arrays_as_the_ts_reader(self):
+        with Hdf5Demos(self.path) as ds:
+            self.assertEqual(ds.demo_names, [d["name"] for d in self.expected["demos"]])
+            self.assertEqual(ds.attrs["total"], self.expected["attrs"]["total"])
+            self.assertEqual(ds.attrs["problem_info"], self.expected["attrs"]["problemInfo"])
+            for i, exp in enumerate(self.expected["demos"]):
+                demo = ds.read_demo(i)
+                for k, v in exp["attrs"].items():
+                    self.assertEqual(demo[k], v, f"{exp['name']} attr {k}")
+                for k, a in exp["arrays"].items():
+                    arr = demo[k]
+                    self.assertEqual(list(arr.shape), a["shape"], f"{exp['name']}/{k} shape")
+                    digest = hashlib.sha256(np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes())
+                    self.assertEqual(digest.hexdigest(), a["sha256"], f"{exp['name']}/{k} bytes")
+
+    def test_documented_layout_in_h5py(self):
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual(int(f.attrs["layout_version"]), 1)
+            for k in ("total", "env_args", "problem_info"):
+                self.assertIn(k, f["data"].attrs)
+            demo = f["data"]["demo_0"]
+            self.assertEqual(set(demo["obs"].keys()), set(OBS_KEYS))
+            for k in ("actions", "rewards", "dones", "states"):
+                self.assertIn(k, demo)
+            for k in ("num_samples", "task_id", "seed", "instruction", "paraphrase_index", "success", "scene"):
+                self.assertIn(k, demo.attrs)
+            img = demo["obs"]["agentview_rgb"]
+            self.assertEqual(img.dtype, np.uint8)
+            self.assertEqual(img.compression, "gzip")
+            self.assertEqual(img.chunks, (1,) + img.shape[1:])
+            T = int(demo.attrs["num_samples"])
+            self.assertEqual(demo["actions"].shape, (T, 7))
+            self.assertEqual(demo["obs"]["proprio"].shape, (T, 8))
+            self.assertEqual(demo["obs"]["ee_states"].shape, (T, 6))
+            self.assertEqual(int(demo["dones"][-1]), 1)
+
+    def test_stats_match_numpy(self):
+        demos = load_demos(self.path)
+        with Hdf5Demos(self.path) as ds:
+            stats = ds.stats()
+        for key in ("actions", "proprio"):
+            x = np.concatenate([d[key] for d in demos])
+            np.testing.assert_allclose(stats[key]["q01"], np.quantile(x, 0.01, axis=0), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(stats[key]["q99"], np.quantile(x, 0.99, axis=0), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(stats[key]["mean"], x.mean(0), rtol=0, atol=1e-12)
+            np.testing.assert_allclose(stats[key]["std"], x.std(0), rtol=0, atol=1e-12)
+            self.assertEqual(stats[key]["min"].tolist(), x.min(0).tolist())
+
+    def test_chunk_dataset_pads_with_the_last_action(self):
+        demos = load_demos(self.path)
+        ds = ChunkDataset(demos, chunk=8)
+        self.assertEqual(len(ds), sum(len(d["actions"]) for d in demos))
+        T = len(demos[0]["actions"])
+        s = ds[T - 2]  # second-to-last step of demo 0
+        np.testing.assert_array_equal(s["actions"][0], demos[0]["actions"][T - 2].astype(np.float32))
+        np.testing.assert_array_equal(s["actions"][-1], demos[0]["actions"][T - 1].astype(np.float32))
+        self.assertEqual(s["action_is_pad"].tolist(), [False, False] + [True] * 6)
+        self.assertEqual(s["agentview_rgb"].shape, demos[0]["agentview_rgb"].shape[1:])
+
+
+if __name__ == "__main__":
+    unittest.main()
