@@ -82,8 +82,9 @@ export const GRIPPER = {
 export const ACTION_LIMITS = {
   /** Metres per control step per axis (0.4 m/s at 20 Hz). */
   maxPosDelta: 0.02,
-  /** Radians per control step per axis (3 rad/s at 20 Hz). */
-  maxRotDelta: 0.15,
+  /** Radians per control step per axis (2 rad/s at 20 Hz; below the wrist's 2.61 rad/s limit,
+   * so a full-scale rotation is still tracked exactly). */
+  maxRotDelta: 0.1,
 } as const;
 
 /** Box the commanded TCP is kept inside: above the table so fingertips never dig into it. */

@@ -42,6 +42,7 @@ export class Gripper {
   command = -1;
   private openingFrom: number = GRIPPER.maxOpening;
   private grasped: SimObject | null = null;
+  private graspWidth = 0; // width of the held object between the pads at attach time
   private readonly relP: Vec3 = [0, 0, 0]; // grasped object position in the hand frame
   private readonly relQ: Quat = [0, 0, 0, 1]; // grasped object orientation in the hand frame
   private readonly hand: CANNON.Body;
@@ -122,7 +123,11 @@ export class Gripper {
       this.opening = Math.min(GRIPPER.maxOpening, this.opening + OPEN_RATE * dt);
       return;
     }
-    if (this.grasped) return;
+    if (this.grasped) {
+      // Attached a little before contact (widthTolerance): finish closing onto its faces.
+      this.opening = Math.max(this.graspWidth, this.opening - OPEN_RATE * dt);
+      return;
+    }
     let next = Math.max(0, this.opening - OPEN_RATE * dt);
     for (const o of this.objects) {
       if (!o.graspable || !this.inPadRegion(o, hand)) continue;
@@ -137,8 +142,10 @@ export class Gripper {
     if (this.command < 0 || this.grasped) return;
     for (const o of this.objects) {
       if (!o.graspable || !this.inPadRegion(o, hand)) continue;
-      if (Math.abs(this.opening - this.widthOf(o, hand)) > GRASP_RULE.widthTolerance) continue;
+      const width = this.widthOf(o, hand);
+      if (Math.abs(this.opening - width) > GRASP_RULE.widthTolerance) continue;
       this.grasped = o;
+      this.graspWidth = Math.min(width, this.opening);
       const b = o.body;
       // relQ = hand^-1 * obj; relP = hand^-1 (p - hand.p)
       this.toHand(o, hand);
