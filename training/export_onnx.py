@@ -15,6 +15,7 @@ import argparse
 import base64
 import json
 import os
+import warnings
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -85,19 +86,23 @@ def export_graphs(model: VLA, out_dir: str, tok: Tokenizer) -> None:
     images, ids, mask, proprio = example_inputs(cfg, tok, TEST_INSTRUCTIONS[:2])
     enc_names = list(cfg.cameras) + ["input_ids", "attention_mask", "proprio"]
     cache_names = ["past_keys", "past_values", "prefix_mask"]
-    batch_axes = {n: {0: "batch"} for n in enc_names + ["prefix_mask", "action_tokens", "logits"]}
-    batch_axes.update({"past_keys": {1: "batch"}, "past_values": {1: "batch"}})
-    with torch.no_grad():
+    axes = {n: {0: "batch"} for n in enc_names + ["prefix_mask", "action_tokens", "logits"]}
+    axes.update({"past_keys": {1: "batch"}, "past_values": {1: "batch"}})
+    enc_axes = {k: v for k, v in axes.items() if k in enc_names + cache_names}
+    dec_axes = {k: v for k, v in axes.items() if k in ["action_tokens", "logits"] + cache_names}
+    with torch.no_grad(), warnings.catch_warnings():
+        # torch 1.13 notes it cannot fold strided Slice constants; harmless for the result.
+        warnings.filterwarnings("ignore", message="Constant folding")
         enc = EncoderForExport(model)
         torch.onnx.export(enc, tuple(images) + (ids, mask, proprio), os.path.join(out_dir, "encoder.onnx"),
-                          input_names=enc_names, output_names=cache_names, dynamic_axes=batch_axes,
+                          input_names=enc_names, output_names=cache_names, dynamic_axes=enc_axes,
                           opset_version=OPSET, do_constant_folding=True)
         past_k, past_v, pmask = enc(*images, ids, mask, proprio)
         tokens = torch.full((ids.size(0), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
         torch.onnx.export(DecoderForExport(model), (tokens, past_k, past_v, pmask),
                           os.path.join(out_dir, "decoder.onnx"),
                           input_names=["action_tokens"] + cache_names, output_names=["logits"],
-                          dynamic_axes=batch_axes, opset_version=OPSET, do_constant_folding=True)
+                          dynamic_axes=dec_axes, opset_version=OPSET, do_constant_folding=True)
 
 
 def _tensor(t: torch.Tensor) -> Dict:

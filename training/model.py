@@ -28,6 +28,7 @@ class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.n_head, self.n_embd = cfg.n_head, cfg.n_embd
+        self.scale = 1.0 / math.sqrt(cfg.head_dim)
         self.qkv = nn.Linear(cfg.n_embd, 3 * cfg.n_embd)
         self.proj = nn.Linear(cfg.n_embd, cfg.n_embd)
         self.drop = nn.Dropout(cfg.dropout)
@@ -43,7 +44,7 @@ class Attention(nn.Module):
         if past is not None:
             k = torch.cat([past[0], k], dim=2)  # (B, nh, S, hd)
             v = torch.cat([past[1], v], dim=2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))  # (B, nh, T, S)
+        att = (q @ k.transpose(-2, -1)) * self.scale  # (B, nh, T, S)
         att = att + key_bias[:, None, None, :]
         att = self.drop(F.softmax(att, dim=-1))
         y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
@@ -146,11 +147,15 @@ class VLA(nn.Module):
     def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):
         """tokens (B, N) int64 action ids (mask id allowed) -> logits (B, N, bins + 1) with
         logits[..., bins] = -inf. The cache may have batch B or B / K (K draws share a prefix)."""
-        B, N = tokens.size()
-        if prefix_mask.size(0) != B:  # several mask draws per sample share one prefix
-            reps = B // prefix_mask.size(0)
+        if prefix_mask.size(0) != tokens.size(0):  # several mask draws per sample share one prefix
+            reps = tokens.size(0) // prefix_mask.size(0)
             cache = [(k.repeat_interleave(reps, 0), v.repeat_interleave(reps, 0)) for k, v in cache]
             prefix_mask = prefix_mask.repeat_interleave(reps, 0)
+        return self.decode_same_batch(tokens, cache, prefix_mask)
+
+    def decode_same_batch(self, tokens, cache: Sequence[KV], prefix_mask):
+        """decode_actions when the cache batch equals the token batch (the exported graph)."""
+        B, N = tokens.size()
         x = self.action_emb(tokens) + self.action_pos[:, :N]  # (B, N, C)
         bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
         bias = torch.cat([bias, torch.zeros_like(bias[:, :1]).expand(B, N)], dim=1)  # (B, P + N)
@@ -197,4 +202,4 @@ class DecoderForExport(nn.Module):
 
     def forward(self, action_tokens, past_keys, past_values, prefix_mask):
         cache = [(past_keys[i], past_values[i]) for i in range(self.model.cfg.n_layer)]
-        return self.model.decode_actions(action_tokens, cache, prefix_mask)
+        return self.model.decode_same_batch(action_tokens, cache, prefix_mask)

@@ -1,0 +1,115 @@
+"""Model (training/model.py) and config (training/config.py): the cached prefix path equals a
+full-sequence pass with an explicit block-causal mask; actions never change the prefix; padding
+is ignored; the mask id never wins; the loss counts masked positions only; overrides are checked."""
+import math
+import unittest
+
+import torch
+import torch.nn.functional as F
+
+from training.config import TINY_OVERRIDES, ModelConfig, apply_overrides, parse_cli_overrides
+from training.model import VLA
+
+
+def full_sequence_reference(model: VLA, images, ids, mask, proprio, tokens):
+    """Independent reference: one pass over [prefix | actions] with a (T, T) block-causal mask.
+    Returns (prefix hidden states after the last block, action logits)."""
+    cfg = model.cfg
+    parts = [enc(img) for enc, img in zip(model.vision, images)]
+    parts += [model.instr_emb(ids) + model.instr_pos, model.proprio_proj(proprio).unsqueeze(1)]
+    prefix = torch.cat(parts, 1)
+    P, N = prefix.size(1), tokens.size(1)
+    x = torch.cat([prefix, model.action_emb(tokens) + model.action_pos[:, :N]], 1)  # (B, P + N, C)
+    B, T, C = x.shape
+    valid = torch.cat([torch.ones(B, P - ids.size(1) - 1), mask.float(), torch.ones(B, 1 + N)], 1).bool()
+    allowed = torch.zeros(T, T, dtype=torch.bool)
+    allowed[:P, :P] = True  # prefix -> prefix only
+    allowed[P:, :] = True  # actions -> everything
+    allowed = allowed[None] & valid[:, None, :]  # (B, T, T), padding keys never seen
+    for blk in model.blocks:
+        h = blk.ln_1(x)
+        q, k, v = blk.attn.qkv(h).split(C, 2)
+        q, k, v = [t.view(B, T, cfg.n_head, -1).transpose(1, 2) for t in (q, k, v)]
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))
+        att = att.masked_fill(~allowed[:, None], float("-inf")).softmax(-1)
+        x = x + blk.attn.proj((att @ v).transpose(1, 2).reshape(B, T, C))
+        x = x + blk.mlp(blk.ln_2(x))
+    return x[:, :P], model.head(model.ln_f(x[:, P:]))
+
+
+class ModelTest(unittest.TestCase):
+    def setUp(self):
+        torch.manual_seed(0)
+        self.cfg = apply_overrides(ModelConfig(), {**TINY_OVERRIDES, "instr_vocab_size": 20})
+        self.model = VLA(self.cfg).eval()
+        B, S, L = 2, self.cfg.image_size, self.cfg.max_instr_len
+        self.images = [torch.randn(B, 3, S, S) for _ in self.cfg.cameras]
+        self.ids = torch.randint(4, 20, (B, L))
+        self.mask = torch.ones(B, L, dtype=torch.int64)
+        self.mask[1, 6:] = 0
+        self.ids[1, 6:] = 0
+        self.proprio = torch.randn(B, self.cfg.proprio_dim)
+        self.tokens = torch.randint(0, self.cfg.bins + 1, (B, self.cfg.n_action_tokens))
+
+    def run_model(self, tokens=None, ids=None):
+        ids = self.ids if ids is None else ids
+        tokens = self.tokens if tokens is None else tokens
+        with torch.no_grad():
+            return self.model(self.images, ids, self.mask, self.proprio, tokens)[0]
+
+    def test_cached_path_equals_full_block_causal_pass(self):
+        with torch.no_grad():
+            _, ref = full_sequence_reference(self.model, self.images, self.ids, self.mask, self.proprio, self.tokens)
+        got = self.run_model()
+        self.assertLess((got[..., : self.cfg.bins] - ref).abs().max().item(), 1e-5)
+
+    def test_actions_do_not_change_the_prefix_but_change_each_other(self):
+        other = self.tokens.clone()
+        other[:, 3] = (other[:, 3] + 1) % self.cfg.bins
+        with torch.no_grad():
+            h1, _ = full_sequence_reference(self.model, self.images, self.ids, self.mask, self.proprio, self.tokens)
+            h2, _ = full_sequence_reference(self.model, self.images, self.ids, self.mask, self.proprio, other)
+        self.assertTrue(torch.equal(h1, h2))
+        diff = (self.run_model(other) - self.run_model())[..., : self.cfg.bins].abs().amax(-1)  # (B, N)
+        self.assertTrue(bool((diff[:, [i for i in range(self.cfg.n_action_tokens) if i != 3]] > 1e-6).all()))
+
+    def test_padding_tokens_are_ignored_and_mask_id_never_wins(self):
+        ids = self.ids.clone()
+        ids[1, 7] = 9  # a padded position
+        self.assertTrue(torch.equal(self.run_model(ids=ids), self.run_model()))
+        logits = self.run_model()
+        self.assertTrue(bool(torch.isneginf(logits[..., self.cfg.mask_id]).all()))
+        self.assertTrue(bool((logits.argmax(-1) < self.cfg.bins).all()))
+
+    def test_loss_uses_masked_positions_only_and_draws_share_a_prefix(self):
+        targets = torch.full_like(self.tokens, -100)
+        targets[:, :5] = 7
+        self.model.train()
+        logits, loss = self.model(self.images, self.ids, self.mask, self.proprio, self.tokens, targets)
+        want = F.cross_entropy(logits[:, :5, : self.cfg.bins].reshape(-1, self.cfg.bins), targets[:, :5].reshape(-1))
+        self.assertAlmostEqual(loss.item(), want.item(), places=5)
+        loss.backward()
+        self.assertIsNotNone(self.model.vision[0].convs[0].weight.grad)
+        self.model.eval()
+        with torch.no_grad():
+            cache, pmask = self.model.encode_prefix(self.images, self.ids, self.mask, self.proprio)
+            k_draws = self.model.decode_actions(self.tokens.repeat_interleave(3, 0), cache, pmask)  # (3B, N, V)
+        self.assertLess((k_draws[::3] - self.run_model())[..., : self.cfg.bins].abs().max().item(), 1e-6)
+
+    def test_default_size_and_config_overrides(self):
+        n = VLA(ModelConfig()).num_params()
+        self.assertTrue(1_000_000 <= n <= 2_000_000, n)
+        with self.assertRaisesRegex(ValueError, "unknown config key 'n_layers'.*n_layer"):
+            apply_overrides(ModelConfig(), {"n_layers": 2})
+        with self.assertRaisesRegex(ValueError, "must be int"):
+            apply_overrides(ModelConfig(), {"n_layer": "2"})
+        with self.assertRaisesRegex(ValueError, "divisible by n_head"):
+            apply_overrides(ModelConfig(), {"n_embd": 130})
+        with self.assertRaisesRegex(ValueError, "image_size"):
+            apply_overrides(ModelConfig(), {"image_size": 60})
+        self.assertEqual(parse_cli_overrides(["--n_layer=3", "--dropout=0.1"]), {"n_layer": 3, "dropout": 0.1})
+        self.assertEqual(apply_overrides(ModelConfig(), {"dropout": 0}).dropout, 0.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
