@@ -137,7 +137,7 @@ export function quatSlerp(a: ArrayLike<number>, b: ArrayLike<number>, t: number,
 }
 
 /** Row-major 3x3 rotation matrix of q, written into out[offset .. offset+8]. */
-export function mat3FromQuat(q: ArrayLike<number>, out: Out, offset = 0): Out {
+export function mat3FromQuat<T extends Out>(q: ArrayLike<number>, out: T, offset = 0): T {
   const x = q[0], y = q[1], z = q[2], w = q[3];
   out[offset + 0] = 1 - 2 * (y * y + z * z);
   out[offset + 1] = 2 * (x * y - z * w);
