@@ -374,7 +374,7 @@ def decode(tokens_to_logits: Callable, shape: Tuple[int, int], mask_id: int, set
             if c is None:
                 c = rng.next()
             conf[i] = c
-            sc = -float(i) if plan.ranking == "position" else math.log(max(c, MIN_CONFIDENCE))
+            sc = float(L - i) if plan.ranking == "position" else math.log(max(c, MIN_CONFIDENCE))
             if g > 0:
                 sc += g * gumbel(rng)
             score[i] = sc

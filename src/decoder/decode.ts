@@ -126,11 +126,13 @@ export async function decode(opts: DecodeOptions): Promise<DecodeResult> {
     const logits = await opts.tokensToLogits(tokensIn, t);
     trace.forwardPasses++;
     checkAbort(t);
+    if (!(logits instanceof Float32Array)) {
+      throw new DecoderInputError(`logits (round ${t}): tokensToLogits must return a Float32Array [token][vocab], got ${Object.prototype.toString.call(logits)}`, 'logits');
+    }
     if (vocab === 0) {
       // Infer V once from the first round; later rounds must match it.
-      const n = logits instanceof Float32Array ? logits.length : -1;
-      if (n <= 0 || n % L !== 0) throw new DecoderInputError(`logits (round ${t}): length ${n} is not a multiple of ${L} tokens`, 'logits');
-      vocab = n / L;
+      if (logits.length === 0 || logits.length % L !== 0) throw new DecoderInputError(`logits (round ${t}): length ${logits.length} is not a multiple of ${L} tokens`, 'logits');
+      vocab = logits.length / L;
     }
     if (vocab <= maskId || vocab < A) {
       throw new DecoderInputError(`logits (round ${t}): vocab ${vocab} must exceed maskId ${maskId} and cover ${A} action ids`, 'logits');
@@ -182,7 +184,7 @@ export async function decode(opts: DecodeOptions): Promise<DecodeResult> {
             conf = rng.next();
             break;
         }
-        let s = plan.ranking === 'position' ? -i : Math.log(Math.max(conf, MIN_CONFIDENCE));
+        let s = plan.ranking === 'position' ? L - i : Math.log(Math.max(conf, MIN_CONFIDENCE));
         if (g > 0) s += g * gumbel(rng);
         score[i] = s;
       }
