@@ -5,8 +5,8 @@ Invariants checked by validate(): n_embd % n_head == 0; image_size divisible by
 2 ** len(vision_channels) (each vision conv halves the image); the mask id is bins, so the
 action vocabulary is bins + 1.
 """
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Dict, List, Sequence, Tuple
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Dict, Sequence, Tuple
 
 
 @dataclass(frozen=True)

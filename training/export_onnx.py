@@ -13,6 +13,7 @@ Invariant: the written manifest validates and the ONNX graphs' inputs/outputs eq
 """
 import argparse
 import base64
+import inspect
 import json
 import os
 import warnings
@@ -80,6 +81,12 @@ def fix_output_shapes(path: str, outputs: List[Dict]) -> None:
     onnx.save(m, path)
 
 
+def _exporter_kwargs() -> Dict:
+    # PyTorch >= 2.9 defaults to the dynamo exporter, which treats dynamic_axes differently; the
+    # TorchScript exporter is the one torch 1.13 has, so ask for it wherever the switch exists.
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
+
+
 def export_graphs(model: VLA, out_dir: str, tok: Tokenizer) -> None:
     cfg = model.cfg
     model.eval()
@@ -96,13 +103,13 @@ def export_graphs(model: VLA, out_dir: str, tok: Tokenizer) -> None:
         enc = EncoderForExport(model)
         torch.onnx.export(enc, tuple(images) + (ids, mask, proprio), os.path.join(out_dir, "encoder.onnx"),
                           input_names=enc_names, output_names=cache_names, dynamic_axes=enc_axes,
-                          opset_version=OPSET, do_constant_folding=True)
+                          opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs())
         past_k, past_v, pmask = enc(*images, ids, mask, proprio)
         tokens = torch.full((ids.size(0), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
         torch.onnx.export(DecoderForExport(model), (tokens, past_k, past_v, pmask),
                           os.path.join(out_dir, "decoder.onnx"),
                           input_names=["action_tokens"] + cache_names, output_names=["logits"],
-                          dynamic_axes=dec_axes, opset_version=OPSET, do_constant_folding=True)
+                          dynamic_axes=dec_axes, opset_version=OPSET, do_constant_folding=True, **_exporter_kwargs())
 
 
 def _tensor(t: torch.Tensor) -> Dict:

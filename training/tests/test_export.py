@@ -34,3 +34,28 @@ class ExportTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CheckpointExportTest(unittest.TestCase):
+    def test_checkpoint_round_trip(self):
+        import torch
+
+        from training.config import TINY_OVERRIDES, ModelConfig, apply_overrides
+        from training.export_onnx import TEST_STATS
+        from training.model import VLA
+        from training.tokenizer import build_tokenizer
+
+        tok = build_tokenizer(["open the drawer"], max_length=12)
+        cfg = apply_overrides(ModelConfig(), {**TINY_OVERRIDES, "instr_vocab_size": tok.vocab_size, "chunk_len": 4})
+        model = VLA(cfg)
+        with tempfile.TemporaryDirectory() as d:
+            ck = os.path.join(d, "ckpt.pt")
+            torch.save({"config": cfg.to_dict(), "model": model.state_dict(), "tokenizer": tok.to_json(),
+                        "stats": TEST_STATS, "name": "ckpt-model", "description": "round trip",
+                        "training": {"steps": 0}, "evaluation": {"success": 0.0}}, ck)
+            main(["--checkpoint", ck, "--out", os.path.join(d, "out")])
+            m = load_manifest(os.path.join(d, "out", "manifest.json"))
+            self.assertEqual(m["action"]["chunkLength"], 4)
+            self.assertEqual(m["onnx"]["decoder"]["outputs"][0]["shape"], ["batch", 28, 257])
+            self.assertEqual(m["evaluation"], {"success": 0.0})
+            self.assertEqual(m["tokenizer"]["vocabSize"], tok.vocab_size)
