@@ -1,6 +1,6 @@
 """Writes the shared TS/Python fixtures for the codec, tokenizer and manifest twins:
   tests/fixtures/codec/cases.json, tests/fixtures/tokenizer/{tokenizer.json,cases.json},
-  tests/fixtures/model/manifest_cases.json
+  tests/fixtures/model/manifest_cases.json, tests/fixtures/model/preprocess.json
 Expected values come from the Python implementations; the Vitest tests (tests/core/*.test.ts)
 must reproduce them exactly, and training/tests check the files still match the Python code.
 Run: /usr/bin/python3 -m training.make_fixtures
@@ -162,6 +162,25 @@ def manifest_cases():
             "fileName": "models/x/manifest.json", "valid": valid, "cases": cases}
 
 
+def preprocess_cases():
+    import numpy as np
+
+    from training.preprocess import image_to_tensor, proprio_to_tensor
+
+    rng = np.random.default_rng(0)
+    cam = {"name": "agentview", "width": 5, "height": 3, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+    rgba = rng.integers(0, 256, size=(3, 5, 4), dtype=np.uint8)
+    rgba[0, 0, :3] = [0, 128, 255]
+    prop = {"names": ["opening", "x", "y", "z", "qw"], "mean": [0.04, 0.0, 0.0, 0.1, 0.5],
+            "std": [0.02, 0.2, 0.2, 0.1, 0.5]}
+    sim = [0.31, -0.12, 0.205, 0.0, 0.7071, 0.0, 0.7071, 0.035]
+    return {"about": "Preprocessing cases (image NCHW, proprio); written by training/make_fixtures.py",
+            "camera": cam, "rgba": rgba.reshape(-1).tolist(),
+            "image": [float(v) for v in image_to_tensor(rgba, cam["mean"], cam["std"]).reshape(-1)],
+            "proprio": prop, "simProprio": sim,
+            "proprioOut": [float(v) for v in proprio_to_tensor(sim, prop["names"], prop["mean"], prop["std"])]}
+
+
 def write(path, obj):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
@@ -175,6 +194,7 @@ def main():
     write(os.path.join(FIX, "tokenizer", "tokenizer.json"), tok_json)
     write(os.path.join(FIX, "tokenizer", "cases.json"), tok_cases)
     write(os.path.join(FIX, "model", "manifest_cases.json"), manifest_cases())
+    write(os.path.join(FIX, "model", "preprocess.json"), preprocess_cases())
     print("fixtures written under", FIX)
 
 
