@@ -29,6 +29,13 @@ export interface TaskDefinition {
   build(rng: Rng): BuiltScene;
 }
 
+/**
+ * Step limit of a single pick-and-place: the expert needs 85-105 steps (4-5 s at 20 Hz), so
+ * 250 leaves about 2.5x for slower policies and retries. Other limits are set the same way
+ * (about 2.5-3x the expert's mean, see docs/tasks.md).
+ */
+export const PICK_PLACE_STEPS = 250;
+
 const ID_PATTERN = /^[a-z0-9_]+$/;
 
 export function defineTask(def: TaskDefinition): TaskSpec {

@@ -7,7 +7,7 @@
 
 import type { Rng } from '../core/rng';
 import type { ColorName, ObjectKind } from '../sim/types';
-import { defineTask, type BuiltScene } from './define';
+import { PICK_PLACE_STEPS, defineTask, type BuiltScene } from './define';
 import { otherColors, placeObjects, yawOfSpec, type PlaceRequest } from './scene';
 import { CLAUSE, twoStep } from './templates';
 import type { Goal, TaskSpec } from './types';
@@ -73,7 +73,7 @@ const LONGS: LongTask[] = [
       { type: 'in', object: 'blue_cube', receptacle: 'plate' },
     ],
     distractors: 2,
-    maxSteps: 600,
+    maxSteps: 2 * PICK_PLACE_STEPS,
   },
   {
     name: 'stack_green_cube_on_yellow_cube_then_red_cube_in_bowl',
@@ -85,7 +85,7 @@ const LONGS: LongTask[] = [
       { type: 'in', object: 'red_cube', receptacle: 'bowl' },
     ],
     distractors: 2,
-    maxSteps: 600,
+    maxSteps: 2 * PICK_PLACE_STEPS,
   },
   {
     name: 'red_cube_and_blue_cube_in_tray',
@@ -97,7 +97,7 @@ const LONGS: LongTask[] = [
       { type: 'in', object: 'blue_cube', receptacle: 'tray', placeOffset: traySlot(objects, -1) },
     ],
     distractors: 2,
-    maxSteps: 600,
+    maxSteps: 2 * PICK_PLACE_STEPS,
   },
   {
     name: 'yellow_cylinder_on_plate_then_red_cube_in_bowl',
@@ -109,7 +109,7 @@ const LONGS: LongTask[] = [
       { type: 'in', object: 'red_cube', receptacle: 'bowl' },
     ],
     distractors: 2,
-    maxSteps: 600,
+    maxSteps: 2 * PICK_PLACE_STEPS,
   },
   {
     name: 'blue_cube_on_plate_then_lift_red_cube',
@@ -121,7 +121,7 @@ const LONGS: LongTask[] = [
       { type: 'lifted', object: 'red_cube', height: 0.08 },
     ],
     distractors: 2,
-    maxSteps: 500,
+    maxSteps: 400,
   },
 ];
 

@@ -6,7 +6,7 @@
 
 import type { Rng } from '../core/rng';
 import type { ColorName, ObjectKind } from '../sim/types';
-import { defineTask } from './define';
+import { PICK_PLACE_STEPS, defineTask } from './define';
 import { otherColors, placeObjects, type PlaceRequest } from './scene';
 import { PUT_IN, PUT_ON } from './templates';
 import type { TaskSpec } from './types';
@@ -44,7 +44,7 @@ function objectTask(t: ObjectTask): TaskSpec {
     name: `${t.color}_${t.kind}_${t.receptacle === 'plate' ? 'on' : 'in'}_${t.receptacle}`,
     suite: 'object',
     templates: t.receptacle === 'plate' ? PUT_ON : PUT_IN,
-    maxSteps: 300,
+    maxSteps: PICK_PLACE_STEPS,
     build(rng) {
       const otherRec = OTHER_RECEPTACLE[t.receptacle];
       // Receptacles first: they are the largest footprints.

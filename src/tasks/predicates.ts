@@ -10,7 +10,7 @@ import type { Goal, Region } from './types';
 
 export const TOLERANCE = {
   /** A bowl's usable inner radius as a fraction of its outer radius (walls slope inwards). */
-  bowlInner: 0.6,
+  bowlInner: 0.7,
   /** A plate's flat area as a fraction of its radius (the rim lifts objects near the edge). */
   plateInner: 0.75,
   /** Margin kept from the tray's walls, metres. */

@@ -8,7 +8,7 @@
 
 import type { Rng } from '../core/rng';
 import type { ColorName, ObjectSpec } from '../sim/types';
-import { defineTask, type BuiltScene } from './define';
+import { PICK_PLACE_STEPS, defineTask, type BuiltScene } from './define';
 import { CLEARANCE, PALETTE, footprintRadius, placeObjects, type PlaceRequest } from './scene';
 import { PUT_IN, PUT_ON } from './templates';
 import type { TaskSpec } from './types';
@@ -160,7 +160,7 @@ function relationTask(rt: RelationTask): TaskSpec {
     name: rt.name,
     suite: 'spatial',
     templates: rt.target === 'plate' ? PUT_ON : PUT_IN,
-    maxSteps: 300,
+    maxSteps: PICK_PLACE_STEPS,
     build(rng): BuiltScene {
       const color = rng.pick(PALETTE.filter((c) => c !== 'white'));
       const ids = cubes(rng, rt.nCubes, color);

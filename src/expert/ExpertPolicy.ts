@@ -1,0 +1,130 @@
+// Scripted expert: solves every task from privileged state (object poses and the task's goals)
+// by running each goal's waypoint phases (phases.ts) with the smooth motion controller
+// (motion.ts). It generates the demonstrations the VLA is trained on, so it is deliberately
+// consistent: same state -> same action, no random variety, one way of doing each thing.
+//
+// Recovery: a phase that exceeds its step limit, or loses the object it should hold, restarts
+// its goal; after a goal's last phase the expert waits briefly for the objects to settle and
+// then works on the first goal (in instruction order) that does not hold, so a step undone by
+// a later one is redone.
+// Invariants: act() returns 7 finite numbers within the action limits; the gripper entry is
+// exactly -1 or +1; the policy is deterministic given the instance and the states it is shown.
+
+import type { Policy } from '../eval/types';
+import type { SimState, Vec3 } from '../sim/types';
+import { goalHolds } from '../tasks/predicates';
+import type { TaskInstance } from '../tasks/types';
+import { MotionController, type MotionOptions } from './motion';
+import { goalPhases, type Phase, type PhaseName } from './phases';
+
+export interface ExpertOptions extends MotionOptions {
+  /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
+   * @default 12 */
+  settleSteps?: number;
+}
+
+export class ExpertPolicy implements Policy {
+  readonly name = 'expert';
+  private instance: TaskInstance | null = null;
+  private readonly motion: MotionController;
+  private readonly settleSteps: number;
+  private goalIndex = 0;
+  private phases: Phase[] = [];
+  private phaseIndex = 0;
+  private stepsInPhase = 0;
+  private settling = -1; // steps spent settling after the last phase, -1 when not settling
+  private hold: Vec3 | null = null;
+  private lastGripper: -1 | 1 = -1;
+  /** Attempts started per goal (1 for a clean run); useful for diagnostics. */
+  attempts: number[] = [];
+
+  constructor(instance?: TaskInstance, options: ExpertOptions = {}) {
+    this.motion = new MotionController(options);
+    this.settleSteps = options.settleSteps ?? 12;
+    if (instance) this.reset(instance);
+  }
+
+  reset(instance: TaskInstance): void {
+    this.instance = instance;
+    this.motion.reset();
+    this.attempts = instance.goals.map(() => 0);
+    this.lastGripper = -1;
+    this.startGoal(0);
+  }
+
+  /** Name of the phase being executed (for logs and tests); 'settle' or 'done' between goals. */
+  get phase(): PhaseName | 'settle' | 'done' {
+    if (this.settling >= 0) return 'settle';
+    return this.phases[this.phaseIndex]?.name ?? 'done';
+  }
+
+  private startGoal(i: number): void {
+    const goals = this.instance!.goals;
+    this.goalIndex = i;
+    this.phases = i < goals.length ? goalPhases(goals[i]) : [];
+    this.phaseIndex = 0;
+    this.stepsInPhase = 0;
+    this.settling = -1;
+    this.hold = null;
+    if (i < goals.length) this.attempts[i]++;
+  }
+
+  /** First goal, in instruction order, that does not hold (goals.length if all hold). */
+  private firstUnmet(state: SimState): number {
+    const goals = this.instance!.goals;
+    const i = goals.findIndex((g) => !goalHolds(g, state));
+    return i < 0 ? goals.length : i;
+  }
+
+  act(state: SimState): number[] {
+    if (!this.instance) throw new Error('ExpertPolicy.act: call reset(instance) first');
+    this.advance(state);
+    const phase = this.phases[this.phaseIndex];
+    if (!phase || this.settling >= 0) {
+      // Between goals (or all done): stay where we are with the gripper as it was.
+      this.hold ??= [...state.arm.tcp.position];
+      const yaw = Math.atan2(2 * state.arm.tcp.quaternion[3] * state.arm.tcp.quaternion[2], 1 - 2 * state.arm.tcp.quaternion[2] ** 2);
+      return [...this.motion.command(state, { position: this.hold, yaw, vmax: 0.008 }), this.lastGripper];
+    }
+    const t = phase.target(state);
+    this.stepsInPhase++;
+    this.lastGripper = phase.gripper;
+    return [...this.motion.command(state, { position: t.position, yaw: t.yaw, vmax: phase.vmax }), phase.gripper];
+  }
+
+  /** Moves through phases, goals and retries according to `state` (before acting on it). */
+  private advance(state: SimState): void {
+    for (let guard = 0; guard < 8; guard++) {
+      if (this.settling >= 0) {
+        const next = this.firstUnmet(state);
+        const current = this.goalIndex < this.instance!.goals.length && goalHolds(this.instance!.goals[this.goalIndex], state);
+        if (current || this.settling >= this.settleSteps) {
+          if (next === this.instance!.goals.length) {
+            this.settling = 0; // all goals hold: idle (keep settling state, never restart)
+            return;
+          }
+          this.startGoal(next);
+          continue;
+        }
+        this.settling++;
+        return;
+      }
+      const phase = this.phases[this.phaseIndex];
+      if (!phase) {
+        this.settling = 0;
+        continue;
+      }
+      const lost = phase.holds !== undefined && this.stepsInPhase > 0 && state.arm.grasped !== phase.holds;
+      if (lost || this.stepsInPhase > phase.limit) {
+        this.startGoal(this.goalIndex);
+        return;
+      }
+      if (phase.done(state, this.stepsInPhase)) {
+        this.phaseIndex++;
+        this.stepsInPhase = 0;
+        continue;
+      }
+      return;
+    }
+  }
+}

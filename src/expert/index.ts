@@ -1,0 +1,5 @@
+// Public entry of the scripted expert (see ExpertPolicy.ts for the behaviour, phases.ts for the
+// waypoint plans and motion.ts for the motion profile).
+export { ExpertPolicy, type ExpertOptions } from './ExpertPolicy';
+export { EXPERT, goalPhases, graspYaw, type Phase, type PhaseName } from './phases';
+export { MotionController, downQuat, wrapAngle, wrapQuarter, type MotionOptions, type MotionTarget } from './motion';

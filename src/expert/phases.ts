@@ -1,0 +1,210 @@
+// The expert's waypoint plans: each goal becomes a fixed sequence of phases (approach above,
+// descend, close, lift, transport, lower, open, retreat; or for a push: approach behind, lower,
+// push along the line, retreat). A phase names its TCP target (recomputed every step from the
+// privileged state, so the plan follows objects that moved), its gripper command, its speed
+// cap and when it is done.
+//
+// Invariants: targets keep the TCP above TCP_BOUNDS.min; phases that hold an object check that
+// it is still held (otherwise the plan restarts the goal); every phase has a step limit.
+
+import type { ObjectState, SimState, Vec3 } from '../sim/types';
+import { findObject, yawOf } from '../tasks/predicates';
+import type { Goal, Region } from '../tasks/types';
+import { trackingError, wrapQuarter } from './motion';
+
+/** Heights and tolerances of the expert's motions, metres (documented in docs/tasks.md). */
+export const EXPERT = {
+  /** Cruise height of the TCP: a carried object clears every object and receptacle rim. */
+  cruiseZ: 0.14,
+  /** Lowest TCP height commanded (TCP_BOUNDS.min z is 0.016). */
+  minZ: 0.018,
+  /** Gap between the bottom of a carried object and the surface it is released onto. */
+  releaseGap: 0.012,
+  /** Floor thickness of bowls and trays (objects rest on it). */
+  floor: 0.008,
+  /** Distance from an object's centre to the TCP behind it when pushing (finger half width +
+   * object half size + a little). */
+  pushBehind: 0.045,
+  /** TCP height while pushing: fingertips just above the table. */
+  pushZ: 0.022,
+  /** Speeds, metres per step (20 Hz): cruise, near objects, pushing. The push speed stays
+   * above 0.15 m/s because cannon-es only wakes a sleeping object for a kinematic body moving
+   * faster than sqrt(2) * its sleepSpeedLimit (0.1 m/s by default); a slower finger would sink
+   * into a resting cube without moving it. */
+  fast: 0.016,
+  slow: 0.008,
+  push: 0.01,
+} as const;
+
+export type PhaseName = 'approach' | 'descend' | 'close' | 'lift' | 'transport' | 'lower' | 'open' | 'retreat' | 'hold' | 'push';
+
+export interface Phase {
+  name: PhaseName;
+  /** TCP target position and yaw for this step. */
+  target(s: SimState): { position: Vec3; yaw: number };
+  /** -1 open, +1 close. */
+  gripper: -1 | 1;
+  vmax: number;
+  /** Done when this holds (n = steps spent in this phase so far). */
+  done(s: SimState, n: number): boolean;
+  /** Steps after which the phase has failed and the goal is restarted. */
+  limit: number;
+  /** The phase needs `object` held; losing it restarts the goal. */
+  holds?: string;
+}
+
+const at = (tol: number, yawTol = 0.05) => (t: Phase['target']) => (s: SimState) => {
+  const { position, yaw } = t(s);
+  const e = trackingError(s, position, yaw);
+  return e.dist < tol && e.yawErr < yawTol;
+};
+
+/** Yaw of the TCP that puts the pads on two faces of `o` (any yaw for round objects: 0). */
+export function graspYaw(o: ObjectState): number {
+  return o.kind === 'cube' ? wrapQuarter(yawOf(o.quaternion)) : 0;
+}
+
+/** Where a held object's bottom should be released above `goal`'s support, and where in xy. */
+function placeSpot(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): { xy: [number, number]; bottom: number } {
+  if (goal.type === 'stacked') {
+    const b = findObject(s, goal.base);
+    return { xy: [b.position[0], b.position[1]], bottom: b.position[2] + b.height / 2 + EXPERT.releaseGap };
+  }
+  const r = findObject(s, goal.receptacle);
+  const [ox, oy] = goal.placeOffset ?? [0, 0];
+  const surface = r.kind === 'plate' ? r.height : EXPERT.floor;
+  return { xy: [r.position[0] + ox, r.position[1] + oy], bottom: surface + EXPERT.releaseGap };
+}
+
+/** Values fixed when a phase first needs them (one fresh set per attempt at a goal). */
+interface Latch {
+  /** TCP yaw chosen for the grasp. */
+  yaw?: number;
+  /** TCP xy when the grasp closed (lift straight up from there). */
+  liftXY?: [number, number];
+  /** TCP position when the release began (stay still while the fingers open). */
+  releaseAt?: Vec3;
+}
+
+/** Phases of "pick `id`" up to holding it at cruise height. */
+function pickPhases(id: string, latch: Latch): Phase[] {
+  const obj = (s: SimState) => findObject(s, id);
+  const above: Phase['target'] = (s) => ({ position: [obj(s).position[0], obj(s).position[1], EXPERT.cruiseZ], yaw: graspYaw(obj(s)) });
+  const down: Phase['target'] = (s) => {
+    const o = obj(s);
+    return { position: [o.position[0], o.position[1], Math.max(EXPERT.minZ, o.position[2])], yaw: graspYaw(o) };
+  };
+  const lift: Phase['target'] = (s) => {
+    latch.yaw ??= trackingYaw(s);
+    latch.liftXY ??= [s.arm.tcp.position[0], s.arm.tcp.position[1]];
+    return { position: [latch.liftXY[0], latch.liftXY[1], EXPERT.cruiseZ], yaw: latch.yaw };
+  };
+  return [
+    { name: 'approach', target: above, gripper: -1, vmax: EXPERT.fast, done: at(0.006)(above), limit: 120 },
+    { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80 },
+    { name: 'close', target: down, gripper: 1, vmax: EXPERT.slow, done: (s, n) => s.arm.grasped === id && n >= 2, limit: 12 },
+    { name: 'lift', target: lift, gripper: 1, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60, holds: id },
+  ];
+}
+
+/** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
+export function goalPhases(goal: Goal): Phase[] {
+  if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
+  const id = goal.type === 'stacked' ? goal.top : goal.object;
+  const latch: Latch = {};
+  const pick = pickPhases(id, latch);
+  if (goal.type === 'lifted') {
+    const hold: Phase['target'] = (s) => {
+      const o = findObject(s, id);
+      // Raise until the object's bottom is 3 cm past the required height, then stay.
+      const z = s.arm.tcp.position[2] + (goal.height + 0.03 - (o.position[2] - o.height / 2));
+      return { position: [latch.liftXY![0], latch.liftXY![1], Math.max(EXPERT.cruiseZ, z)], yaw: latch.yaw! };
+    };
+    return [...pick, { name: 'hold', target: hold, gripper: 1, vmax: EXPERT.slow, done: () => false, limit: Infinity, holds: id }];
+  }
+  const placeYaw = (s: SimState): number => {
+    if (goal.type !== 'stacked') return latch.yaw!;
+    // Turn the carried cube (it turns with the TCP) until its faces line up with the base's.
+    const top = findObject(s, goal.top);
+    const base = findObject(s, goal.base);
+    return trackingYaw(s) + wrapQuarter(yawOf(base.quaternion) - yawOf(top.quaternion));
+  };
+  // Carried objects keep their grasp offset: aim the TCP so that the object (not the TCP)
+  // arrives over the spot and its bottom stops releaseGap above the support.
+  const carry = (s: SimState, cruise: boolean): { position: Vec3; yaw: number } => {
+    const o = findObject(s, id);
+    const spot = placeSpot(s, goal);
+    const tcp = s.arm.tcp.position;
+    const z = cruise ? EXPERT.cruiseZ : Math.max(EXPERT.minZ, tcp[2] + spot.bottom - (o.position[2] - o.height / 2));
+    return { position: [spot.xy[0] + tcp[0] - o.position[0], spot.xy[1] + tcp[1] - o.position[1], z], yaw: placeYaw(s) };
+  };
+  const over: Phase['target'] = (s) => carry(s, true);
+  const lower: Phase['target'] = (s) => carry(s, false);
+  const hold: Phase['target'] = (s) => {
+    latch.releaseAt ??= [...s.arm.tcp.position];
+    return { position: latch.releaseAt, yaw: trackingYaw(s) };
+  };
+  return [
+    ...pick,
+    { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: at(0.004, 0.03)(over), limit: 120, holds: id },
+    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: at(0.003, 0.03)(lower), limit: 60, holds: id },
+    { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
+    retreat(-1),
+  ];
+}
+
+/** Current TCP yaw. */
+function trackingYaw(s: SimState): number {
+  return yawOf(s.arm.tcp.quaternion);
+}
+
+/** Straight up to cruise height, keeping xy and yaw, with the gripper as given. */
+function retreat(gripper: -1 | 1): Phase {
+  let from: [number, number, number] | null = null;
+  const t: Phase['target'] = (s) => {
+    from ??= [s.arm.tcp.position[0], s.arm.tcp.position[1], yawOf(s.arm.tcp.quaternion)];
+    return { position: [from[0], from[1], EXPERT.cruiseZ], yaw: from[2] };
+  };
+  return { name: 'retreat', target: t, gripper, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60 };
+}
+
+/** Push `id` along the line from it to the centre of `region`, with the closed fingers. */
+function pushPhases(id: string, region: Region): Phase[] {
+  const goalXY: [number, number] = [(region.xMin + region.xMax) / 2, (region.yMin + region.yMax) / 2];
+  const dirOf = (s: SimState): [number, number] => {
+    const o = findObject(s, id).position;
+    const d = Math.hypot(goalXY[0] - o[0], goalXY[1] - o[1]) || 1;
+    return [(goalXY[0] - o[0]) / d, (goalXY[1] - o[1]) / d];
+  };
+  let dir: [number, number] | null = null; // fixed at the start: the line the push follows
+  const behind = (z: number): Phase['target'] => (s) => {
+    dir ??= dirOf(s);
+    const o = findObject(s, id).position;
+    return { position: [o[0] - dir[0] * EXPERT.pushBehind, o[1] - dir[1] * EXPERT.pushBehind, z], yaw: Math.atan2(dir[1], dir[0]) };
+  };
+  const remaining = (s: SimState): number => {
+    const o = findObject(s, id).position;
+    const d = dir ?? dirOf(s);
+    return (goalXY[0] - o[0]) * d[0] + (goalXY[1] - o[1]) * d[1];
+  };
+  const push: Phase['target'] = (s) => {
+    const d = dir ?? dirOf(s);
+    const o = findObject(s, id).position;
+    // Lead the contact point by the remaining distance (capped): with the proportional gain this
+    // holds the push speed at its cap until the last centimetres, steering back towards the
+    // line through the goal if the object drifts sideways.
+    const lead = Math.min(0.06, Math.max(0, remaining(s) + 0.015));
+    const lat = (o[0] - goalXY[0]) * -d[1] + (o[1] - goalXY[1]) * d[0];
+    const cx = o[0] - d[0] * EXPERT.pushBehind + d[0] * lead + d[1] * lat * 0.5;
+    const cy = o[1] - d[1] * EXPERT.pushBehind + d[1] * lead - d[0] * lat * 0.5;
+    return { position: [cx, cy, EXPERT.pushZ], yaw: Math.atan2(d[1], d[0]) };
+  };
+  const high = behind(EXPERT.cruiseZ);
+  const low = behind(EXPERT.pushZ);
+  return [
+    { name: 'approach', target: high, gripper: 1, vmax: EXPERT.fast, done: at(0.006)(high), limit: 120 },
+    { name: 'descend', target: low, gripper: 1, vmax: EXPERT.slow, done: at(0.004)(low), limit: 80 },
+    { name: 'push', target: push, gripper: 1, vmax: EXPERT.push, done: (s) => remaining(s) <= 0.002, limit: 150 },
+    retreat(1),
+  ];
+}

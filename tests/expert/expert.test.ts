@@ -1,0 +1,78 @@
+// The scripted expert in the real sim: solves every task, deterministically, with bounded,
+// smooth actions, and recovers when the object it carries is taken away.
+import { describe, expect, it } from 'vitest';
+import { ExpertPolicy } from '../../src/expert';
+import { ACTION_LIMITS, Sim } from '../../src/sim';
+import { TASKS, getTask } from '../../src/tasks';
+import type { TaskInstance } from '../../src/tasks/types';
+
+interface Run {
+  success: boolean;
+  steps: number;
+  actions: number[][];
+  expert: ExpertPolicy;
+}
+
+function run(inst: TaskInstance, hook?: (k: number, sim: Sim, ex: ExpertPolicy) => void): Run {
+  const sim = new Sim(inst.scene);
+  const ex = new ExpertPolicy(inst);
+  const actions: number[][] = [];
+  for (let k = 0; k < inst.maxSteps; k++) {
+    hook?.(k, sim, ex);
+    const a = ex.act(sim.state());
+    actions.push(a);
+    sim.step(a);
+    if (inst.success(sim.state())) return { success: true, steps: k + 1, actions, expert: ex };
+  }
+  return { success: false, steps: inst.maxSteps, actions, expert: ex };
+}
+
+describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
+  it('is solved by the expert on several seeds with bounded, smooth actions', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = run(task.sample(seed));
+      expect(r.success, `seed ${seed}`).toBe(true);
+      // Well inside the step limit (the limit is ~2.5x the expert's length).
+      expect(r.steps).toBeLessThan(task.maxSteps * 0.6);
+      let prev = [0, 0, 0];
+      let maxJump = 0;
+      for (const a of r.actions) {
+        expect(a.length).toBe(7);
+        expect(a.every(Number.isFinite)).toBe(true);
+        for (let i = 0; i < 3; i++) expect(Math.abs(a[i])).toBeLessThanOrEqual(ACTION_LIMITS.maxPosDelta);
+        for (let i = 3; i < 6; i++) expect(Math.abs(a[i])).toBeLessThanOrEqual(ACTION_LIMITS.maxRotDelta);
+        expect([-1, 1]).toContain(a[6]);
+        maxJump = Math.max(maxJump, Math.hypot(a[0] - prev[0], a[1] - prev[1], a[2] - prev[2]));
+        prev = a;
+      }
+      // No jerks: the commanded velocity never jumps by more than a quarter of its range.
+      expect(maxJump).toBeLessThan(0.25 * ACTION_LIMITS.maxPosDelta * Math.sqrt(3));
+    }
+  });
+});
+
+describe('ExpertPolicy', () => {
+  it('is deterministic: the same instance gives the same actions', () => {
+    const inst = getTask('long/red_cube_in_bowl_then_blue_cube_on_plate').sample(9);
+    expect(run(inst).actions).toEqual(run(inst).actions);
+  });
+
+  it('re-grasps when the carried object is taken out of the gripper', () => {
+    const inst = getTask('object/red_cube_in_bowl').sample(4);
+    let moved = false;
+    const r = run(inst, (_k, sim, ex) => {
+      if (!moved && ex.phase === 'transport') {
+        moved = true;
+        // Put the cube back on the table somewhere else: the grasp is released.
+        sim.setObjectPose('red_cube', [-0.05, 0.0, 0.02]);
+      }
+    });
+    expect(moved).toBe(true);
+    expect(r.success).toBe(true);
+    expect(r.expert.attempts).toEqual([2]);
+  });
+
+  it('needs reset before act', () => {
+    expect(() => new ExpertPolicy().act(new Sim({ objects: [] }).state())).toThrow(/reset/);
+  });
+});
