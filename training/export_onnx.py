@@ -24,7 +24,7 @@ import onnx
 import torch
 
 from training.config import TINY_OVERRIDES, ModelConfig, apply_overrides, config_from_dict
-from training.manifest import build_manifest
+from training.manifest import build_manifest, check_tokenizer
 from training.model import VLA, DecoderForExport, EncoderForExport
 from training.tokenizer import Tokenizer, build_tokenizer
 
@@ -151,6 +151,10 @@ def export_model(model: VLA, tok: Tokenizer, stats: Dict, out_dir: str, name: st
     os.makedirs(out_dir, exist_ok=True)
     manifest = build_manifest(model.cfg, name, description, tok.to_json(), stats,
                               training=training, evaluation=evaluation, opset=OPSET)
+    check_tokenizer(manifest, tok)
+    if tok.vocab_size > model.cfg.instr_vocab_size or tok.max_length != model.cfg.max_instr_len:
+        raise ValueError(f"tokenizer (vocab {tok.vocab_size}, maxLength {tok.max_length}) does not fit the model "
+                         f"(instr_vocab_size {model.cfg.instr_vocab_size}, max_instr_len {model.cfg.max_instr_len})")
     export_graphs(model, out_dir, tok)
     for g in ["encoder", "decoder"]:
         fix_output_shapes(os.path.join(out_dir, manifest["onnx"][g]["file"]), manifest["onnx"][g]["outputs"])

@@ -263,3 +263,12 @@ def build_manifest(cfg, name: str, description: str, tokenizer_json: Dict, stats
     m["onnx"]["decoder"] = {"file": "decoder.onnx", **io["decoder"]}
     m = json.loads(json.dumps(m))  # unshare the lists expected_io reuses; JSON types only
     return validate_manifest(m, f"models/{name}/manifest.json")
+
+
+def check_tokenizer(m: Dict, tok, file_name: str = None) -> None:
+    """Cross-file check for loaders: the tokenizer file must be the one the manifest describes."""
+    if tok.max_length != m["tokenizer"]["maxLength"] or tok.vocab_size != m["tokenizer"]["vocabSize"]:
+        raise ManifestError(
+            f"{file_name or m['tokenizer']['file']}: maxLength {tok.max_length} and vocab size {tok.vocab_size} "
+            f"must equal the manifest's tokenizer.maxLength {m['tokenizer']['maxLength']} and "
+            f"tokenizer.vocabSize {m['tokenizer']['vocabSize']}")

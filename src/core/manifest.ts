@@ -208,3 +208,12 @@ export function parseManifest(text: string, fileName = 'manifest.json'): Manifes
   }
   return validateManifest(json, fileName);
 }
+
+/** Cross-file check for loaders: the tokenizer file must be the one the manifest describes. */
+export function checkTokenizer(m: Manifest, tok: { maxLength: number; vocabSize: number }, fileName = m.tokenizer.file): void {
+  if (tok.maxLength !== m.tokenizer.maxLength || tok.vocabSize !== m.tokenizer.vocabSize) {
+    throw new ManifestError(
+      `${fileName}: maxLength ${tok.maxLength} and vocab size ${tok.vocabSize} must equal the manifest's tokenizer.maxLength ${m.tokenizer.maxLength} and tokenizer.vocabSize ${m.tokenizer.vocabSize}`,
+    );
+  }
+}

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { parseManifest, type Manifest } from '../../src/core/manifest';
+import { ManifestError, checkTokenizer, parseManifest, type Manifest } from '../../src/core/manifest';
 import { Tokenizer } from '../../src/core/tokenizer';
 
 /** Max abs difference allowed between PyTorch (CPU float32) and ORT-web WASM outputs. */
@@ -81,6 +81,8 @@ describe('ONNX parity (models/test-random, onnxruntime-web WASM)', () => {
 
   it('tokenizes the fixture instructions to the ids PyTorch was given', () => {
     const tok = new Tokenizer(JSON.parse(readFileSync(new URL(manifest.tokenizer.file, MODEL_DIR), 'utf8')));
+    checkTokenizer(manifest, tok);
+    expect(() => checkTokenizer(manifest, { maxLength: tok.maxLength + 1, vocabSize: tok.vocabSize })).toThrow(ManifestError);
     const enc = fixture.instructions.map((t) => tok.encode(t));
     expect(enc.flatMap((e) => Array.from(e.ids))).toEqual(fixture.encoder.inputs.input_ids.data);
     expect(enc.flatMap((e) => Array.from(e.attentionMask))).toEqual(fixture.encoder.inputs.attention_mask.data);

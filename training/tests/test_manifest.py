@@ -8,7 +8,8 @@ import tempfile
 import unittest
 
 from training.make_fixtures import FIX, ROOT, manifest_cases
-from training.manifest import ManifestError, expected_io, load_manifest, validate_manifest
+from training.manifest import ManifestError, check_tokenizer, expected_io, load_manifest, validate_manifest
+from training.tokenizer import build_tokenizer, load_tokenizer
 
 
 class ManifestTest(unittest.TestCase):
@@ -48,6 +49,9 @@ class ManifestTest(unittest.TestCase):
         io = expected_io(m)
         self.assertEqual(m["onnx"]["decoder"]["inputs"], io["decoder"]["inputs"])
         self.assertEqual(m["action"]["maskId"], m["action"]["bins"])
+        check_tokenizer(m, load_tokenizer(os.path.join(ROOT, "models", "test-random", "tokenizer.json")))
+        with self.assertRaisesRegex(ManifestError, "tokenizer.vocabSize 23"):
+            check_tokenizer(m, build_tokenizer(["a b"], max_length=12))
 
     def test_bad_json_names_the_file(self):
         with tempfile.TemporaryDirectory() as d:
