@@ -39,15 +39,20 @@ const ROWS: Row[] = [
   { name: 'ar (T=56)', settings: { mode: 'ar' } },
 ];
 
-async function timeRow(row: Row, chunks: number): Promise<{ msPerRound: number; msPerChunk: number; rounds: number }> {
+/** Median over chunks (robust to other processes on a shared machine) and the mean. */
+async function timeRow(row: Row, chunks: number): Promise<{ msPerRound: number; meanPerRound: number; msPerChunk: number; rounds: number }> {
+  const perChunk: number[] = [];
   let rounds = 0;
-  const t0 = performance.now();
   for (let c = 0; c < chunks; c++) {
+    const t0 = performance.now();
     const res = await decode({ tokensToLogits: model, shape: { steps: STEPS, dims: DIMS }, maskId: BINS, rng: new Rng(c), settings: row.settings });
-    rounds += res.forwardPasses;
+    perChunk.push(performance.now() - t0);
+    rounds = res.forwardPasses;
   }
-  const ms = performance.now() - t0;
-  return { msPerRound: ms / rounds, msPerChunk: ms / chunks, rounds: rounds / chunks };
+  perChunk.sort((a, b) => a - b);
+  const median = perChunk[perChunk.length >> 1];
+  const mean = perChunk.reduce((a, b) => a + b, 0) / chunks;
+  return { msPerRound: median / rounds, meanPerRound: mean / rounds, msPerChunk: median, rounds };
 }
 
 async function main() {
@@ -56,10 +61,12 @@ async function main() {
   for (const row of ROWS) results.push({ row, ...(await timeRow(row, CHUNKS)) });
   const ar = results.find((r) => r.row.settings.mode === 'ar')!;
   console.log(`decoder overhead, model excluded: ${STEPS}x${DIMS} chunk, vocab ${V}, ${CHUNKS} chunks per mode, node ${process.version}`);
-  console.log('mode'.padEnd(46) + 'rounds  ms/round  ms/chunk  x AR ms/pass');
+  console.log('medians over chunks; mean ms/round in brackets (inflated by other load on the machine)');
+  console.log('mode'.padEnd(46) + 'rounds  ms/round  (mean)    ms/chunk  x AR ms/pass');
   for (const r of results) {
     const ratio = r.msPerRound / ar.msPerRound;
-    console.log(`${r.row.name.padEnd(46)}${String(r.rounds).padStart(6)}  ${r.msPerRound.toFixed(4).padStart(8)}  ${r.msPerChunk.toFixed(3).padStart(8)}  ${ratio.toFixed(2).padStart(12)}`);
+    const mean = `(${r.meanPerRound.toFixed(3)})`;
+    console.log(`${r.row.name.padEnd(46)}${String(r.rounds).padStart(6)}  ${r.msPerRound.toFixed(4).padStart(8)}  ${mean.padEnd(8)}  ${r.msPerChunk.toFixed(3).padStart(8)}  ${ratio.toFixed(2).padStart(12)}`);
   }
 }
 

@@ -29,7 +29,7 @@ export interface DecodeTrace {
   predicted: Int32Array;
   /** Masked at input: the ranking confidence (before noise); committed at input: p(its token) now. [round][token] */
   confidence: Float32Array;
-  /** Ranking score log(conf) + Gumbel noise; CONFIDENCE_OF_KNOWN_TOKENS for committed tokens. [round][token] */
+  /** Ranking score log(max(conf, 1e-12)) + Gumbel noise (L - index for 'ar'); CONFIDENCE_OF_KNOWN_TOKENS for committed tokens. [round][token] */
   score: Float32Array;
   /** Top-k action ids by probability (ties: lower id first). [round][token][k] */
   topIds: Int32Array;
