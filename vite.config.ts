@@ -1,5 +1,5 @@
 // Vite config: React page, Vitest for the Node tests (tests/**/*.test.ts), e2e lives in tests/e2e.
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
