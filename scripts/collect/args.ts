@@ -1,0 +1,95 @@
+// Command-line options of `npm run collect`, parsed and validated before anything starts (no
+// browser, no file), so bad input fails fast with a message that says what to change.
+// Invariants: every error names the flag; the suite and task ids are checked against the task
+// registry; sizes are positive even integers (the video export needs 4:2:0 chroma).
+import { Rng } from '../../src/core/rng';
+import { tasksInSuite } from '../../src/tasks';
+import type { TaskSpec } from '../../src/tasks';
+
+export interface CollectArgs {
+  suite: string;
+  /** Successful demos to keep per task. */
+  episodesPerTask: number;
+  out: string;
+  seed: number;
+  width: number;
+  height: number;
+  /** Keep failed episodes too (marked success = 0). @default false */
+  keepFailed: boolean;
+  /** Give up on a task after this many attempts per requested demo. @default 3 */
+  maxAttemptsFactor: number;
+  /** Only these task ids of the suite (all when empty). */
+  tasks: string[];
+  /** gzip level of the image datasets. @default 4 */
+  compression: number;
+}
+
+export const USAGE =
+  'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--keep-failed] [--compression 0-9]';
+
+function int(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+/** Parse "WxH" (or "N" for a square). */
+export function parseSize(v: string): { width: number; height: number } {
+  const m = /^(\d+)(?:x(\d+))?$/i.exec(v.trim());
+  if (!m) throw new Error(`--size must look like 64x64, got "${v}"`);
+  const width = Number(m[1]);
+  const height = Number(m[2] ?? m[1]);
+  for (const [name, n] of [['width', width], ['height', height]] as const) {
+    if (n <= 0) throw new Error(`--size: ${name} must be positive, got ${n}`);
+    if (n % 2 !== 0) throw new Error(`--size: ${name} must be even (4:2:0 video export), got ${n}`);
+    if (n > 1024) throw new Error(`--size: ${name} must be at most 1024, got ${n}`);
+  }
+  return { width, height };
+}
+
+export function parseCollectArgs(argv: readonly string[]): CollectArgs {
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const need = (): string => {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+      i++;
+      return v;
+    };
+    switch (flag) {
+      case '--suite': a.suite = need(); break;
+      case '--episodes-per-task': a.episodesPerTask = int(flag, need(), 1); break;
+      case '--out': a.out = need(); break;
+      case '--seed': a.seed = int(flag, need(), 0); break;
+      case '--size': Object.assign(a, parseSize(need())); break;
+      case '--tasks': a.tasks = need().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--keep-failed': a.keepFailed = true; break;
+      case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
+      case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;
+      default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
+    }
+  }
+  if (!a.suite) throw new Error(`--suite is required\n${USAGE}`);
+  if (a.episodesPerTask === undefined) throw new Error(`--episodes-per-task is required\n${USAGE}`);
+  if (!a.out) throw new Error(`--out is required\n${USAGE}`);
+  selectTasks(a as CollectArgs); // validates suite and task ids
+  return a as CollectArgs;
+}
+
+/** The tasks to collect: the suite's, optionally narrowed to --tasks (unknown ids throw). */
+export function selectTasks(a: Pick<CollectArgs, 'suite' | 'tasks'>): TaskSpec[] {
+  const all = tasksInSuite(a.suite);
+  if (a.tasks.length === 0) return all;
+  return a.tasks.map((id) => {
+    const t = all.find((x) => x.id === id || x.id === `${a.suite}/${id}`);
+    if (!t) throw new Error(`task "${id}" is not in suite ${a.suite}; its tasks: ${all.map((x) => x.id).join(', ')}`);
+    return t;
+  });
+}
+
+/** Seed of attempt `attempt` of task `taskId` in a run with base seed `seed`. */
+export function attemptSeed(seed: number, taskId: string, attempt: number): number {
+  return new Rng(seed).fork(`collect:${taskId}:${attempt}`).uint32();
+}

@@ -1,0 +1,108 @@
+// Browser entry of `npm run collect`: runs the scripted expert on one task instance in the sim,
+// renders both model cameras every control step, records the demo and hands it to Node packed
+// (src/data/pack.ts) as base64 through page.evaluate. Exposed as window.vlaCollect.
+// Reference: LIBERO demonstration collection (obs before action, stop at success).
+// Invariants: obs[t] (state, proprio, frames) is recorded before actions[t] is applied; the
+// episode ends at the first step after which the task succeeds, at a sim failure, or at the
+// task's maxSteps; the instruction is drawn from the instance's paraphrases with a seeded RNG;
+// one renderer (one WebGL context) is reused for every episode.
+import { Rng } from '../../src/core/rng';
+import { DemoRecorder } from '../../src/data/demo';
+import { packDemo } from '../../src/data/pack';
+import { ExpertPolicy } from '../../src/expert';
+import { SimRenderer } from '../../src/render/SimRenderer';
+import { Sim } from '../../src/sim';
+import { getTask } from '../../src/tasks';
+
+/** One episode's request from Node. */
+export interface EpisodeRequest {
+  taskId: string;
+  seed: number;
+  width: number;
+  height: number;
+}
+
+/** What comes back: the packed demo (base64) and how the episode went. */
+export interface EpisodeResult {
+  packed: string;
+  success: boolean;
+  steps: number;
+  failure: string | null;
+  /** Milliseconds spent in sim, render+readback, and the rest (expert, recording). */
+  ms: { sim: number; render: number; other: number };
+}
+
+let renderer: SimRenderer | null = null;
+let rendererSize = '';
+
+function getRenderer(width: number, height: number): SimRenderer {
+  const key = `${width}x${height}`;
+  if (!renderer || rendererSize !== key) {
+    renderer?.dispose();
+    renderer = new SimRenderer({ cameras: { width, height } });
+    rendererSize = key;
+  }
+  return renderer;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** Pick the instruction of an episode among the instance's paraphrases (seeded). */
+export function pickParaphrase(seed: number, paraphrases: readonly string[]): number {
+  return new Rng(seed).fork('paraphrase').int(paraphrases.length);
+}
+
+export function runEpisode(req: EpisodeRequest): EpisodeResult {
+  const instance = getTask(req.taskId).sample(req.seed);
+  const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
+  const sim = new Sim(instance.scene);
+  const expert = new ExpertPolicy(instance);
+  const r = getRenderer(req.width, req.height);
+  const rec = new DemoRecorder(
+    {
+      taskId: instance.taskId,
+      seed: req.seed,
+      instruction: instance.paraphrases[paraphraseIndex],
+      paraphraseIndex,
+      scene: JSON.stringify(instance.scene),
+    },
+    req.width,
+    req.height,
+  );
+  const ms = { sim: 0, render: 0, other: 0 };
+  let success = false;
+  let failure: string | null = null;
+  const t0 = performance.now();
+  for (let step = 0; step < instance.maxSteps; step++) {
+    const ta = performance.now();
+    const state = sim.state();
+    const proprio = sim.proprio();
+    r.sync(sim);
+    const frames = r.renderFrames();
+    const tb = performance.now();
+    const action = expert.act(state);
+    rec.record(state, proprio, frames, action);
+    const tc = performance.now();
+    const info = sim.step(action);
+    ms.render += tb - ta;
+    ms.sim += performance.now() - tc;
+    if (info.failure) {
+      failure = info.failure;
+      break;
+    }
+    if (instance.success(sim.state())) {
+      success = true;
+      break;
+    }
+  }
+  if (!success && !failure) failure = 'timeout';
+  ms.other = performance.now() - t0 - ms.sim - ms.render;
+  const demo = rec.finish(success);
+  return { packed: toBase64(packDemo(demo)), success, steps: demo.numSamples, failure, ms };
+}
+
+Object.assign(window, { vlaCollect: { runEpisode }, vlaReady: true });
