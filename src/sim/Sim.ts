@@ -13,7 +13,7 @@ import { Controller, type ControllerOptions } from './controller';
 import { Gripper } from './gripper';
 import { FRAME_TCP, fkInto, makeFkBuffer, poseOfFrame } from './kinematics';
 import { quatCanonical } from './math';
-import { addObjectBody, createWorld, validateSceneSpec, type ValidateOptions } from './scene';
+import { addObjectBody, createWorld, updateTableContact, validateSceneSpec, type ValidateOptions } from './scene';
 import type { ObjectGeometry } from './shapes';
 import {
   CONTROL_HZ, GRASPABLE_KINDS, PROPRIO_DIM, type ObjectSpec, type ObjectState, type Pose, type Quat,
@@ -27,6 +27,8 @@ export interface SimOptions extends ControllerOptions, ValidateOptions {
   solverIterations?: number;
   /** Contact friction coefficient. @default 0.6 */
   friction?: number;
+  /** Contact stiffness; see scene.ts for why it is below cannon's 1e7. @default 1e5 */
+  contactStiffness?: number;
 }
 
 /** One simulated object: its spec, geometry and body. */
@@ -74,6 +76,7 @@ export class Sim {
     this.world = createWorld({
       solverIterations: options.solverIterations ?? 10,
       friction: options.friction ?? 0.6,
+      contactStiffness: options.contactStiffness ?? 1e5,
     });
     for (const o of spec.objects) {
       const { body, geom } = addObjectBody(this.world, o);
@@ -111,10 +114,12 @@ export class Sim {
     return { clipped: plan.clipped, refused: plan.refused, ikPositionError: plan.ikPositionError, failure: this.failure };
   }
 
+  // Also applies the table-edge rule (scene.ts) to every free body: one pass over the objects.
   private detectBlowup(): boolean {
     for (const o of this.objects) {
       const b = o.body;
-      if (b.type === CANNON.Body.STATIC) continue;
+      if (b.type !== CANNON.Body.DYNAMIC) continue;
+      updateTableContact(b);
       const p = b.position, v = b.velocity, w = b.angularVelocity;
       const q = b.quaternion;
       const finite = Number.isFinite(p.x + p.y + p.z + v.x + v.y + v.z + w.x + w.y + w.z + q.x + q.y + q.z + q.w);

@@ -10,7 +10,7 @@ import * as CANNON from 'cannon-es';
 import { fingerOffset } from './armGeometry';
 import { GRIPPER } from './constants';
 import { quatConjugate, quatMultiply, rotateVec, rotVecFromQuat } from './math';
-import { GROUP_ARM, GROUP_OBJECT, GROUP_STATIC } from './scene';
+import { GROUP_ARM, GROUP_OBJECT, OBJECT_MASK } from './scene';
 import { extentAlong } from './shapes';
 import type { SimObject } from './Sim';
 import type { Pose, Quat, Vec3 } from './types';
@@ -85,7 +85,7 @@ export class Gripper {
     const b = o.body;
     b.type = CANNON.Body.DYNAMIC;
     b.allowSleep = true;
-    b.collisionFilterMask = GROUP_STATIC | GROUP_OBJECT | GROUP_ARM;
+    b.collisionFilterMask = OBJECT_MASK;
     b.velocity.set(vel ? vel[0] : 0, vel ? vel[1] : 0, vel ? vel[2] : 0);
     b.angularVelocity.setZero();
     b.wakeUp();
@@ -154,7 +154,8 @@ export class Gripper {
       quatMultiply(quatConjugate(hand.quaternion, this.q4), this.q4b, this.relQ);
       b.type = CANNON.Body.KINEMATIC;
       b.allowSleep = false;
-      b.collisionFilterMask = GROUP_STATIC | GROUP_OBJECT; // fingers hold it; no need to test them
+      // Fingers hold it and kinematic-static pairs never respond: test only free objects.
+      b.collisionFilterMask = GROUP_OBJECT;
       b.velocity.setZero();
       b.angularVelocity.setZero();
       b.wakeUp();

@@ -4,7 +4,7 @@
 // along local y, so cylinder parts are turned by pi/2 about x to stand along z here.
 // Invariants: an object's body origin is the centre of its bounding box (z = height / 2 when it
 // rests on the table); parts are in that body frame; receptacles are hollow (open at the top)
-// so that objects dropped into them settle inside.
+// so that objects dropped into them settle inside (on the table top, for bowls and trays).
 
 import * as CANNON from 'cannon-es';
 import { defaultSize, objectHeight } from './constants';
@@ -23,6 +23,9 @@ export interface ShapePart {
   offset: Vec3;
   /** Part orientation in the object's body frame. */
   quaternion: Quat;
+  /** False for drawn-only parts (receptacle floors: what sits inside rests on the table top,
+   * whose plane contact is far cheaper than a contact with a thin convex floor). @default true */
+  collides?: boolean;
 }
 
 /** Geometry of an object: size, bounding height and its convex parts. */
@@ -40,8 +43,11 @@ const CYL_SEGMENTS = 12;
 const BOWL_WALLS = 12;
 /** Outward tilt of the bowl wall from vertical, radians. */
 const BOWL_TILT = 0.35;
-/** Wall / base thickness of receptacles, metres. */
+/** Wall thickness of receptacles, metres. */
 const WALL = 0.008;
+/** Thickness of the drawn-only floor of a bowl or tray, metres (objects inside sink this much
+ * into it, which is invisible). */
+const FLOOR = 0.002;
 
 function zRot(angle: number): Quat {
   return [0, 0, Math.sin(angle / 2), Math.cos(angle / 2)];
@@ -65,8 +71,8 @@ export function objectGeometry(kind: ObjectKind, size = defaultSize(kind)): Obje
     case 'bowl': {
       // Base disc plus a ring of slanted wall boxes, wider at the top like a bowl.
       const bottomR = r - height * Math.tan(BOWL_TILT);
-      parts.push({ type: 'cylinder', radius: bottomR, height: WALL,
-        offset: [0, 0, -height / 2 + WALL / 2], quaternion: ID });
+      parts.push({ type: 'cylinder', radius: bottomR, height: FLOOR,
+        offset: [0, 0, -height / 2 + FLOOR / 2], quaternion: ID, collides: false });
       const slant = height / Math.cos(BOWL_TILT);
       const midR = (r + bottomR) / 2;
       const halfTangent = (Math.PI * midR) / BOWL_WALLS + WALL;
@@ -85,8 +91,8 @@ export function objectGeometry(kind: ObjectKind, size = defaultSize(kind)): Obje
       parts.push({ type: 'cylinder', radius: r, height, offset: [0, 0, 0], quaternion: ID });
       break;
     case 'tray': {
-      parts.push({ type: 'box', halfExtents: [r, r, WALL / 2], offset: [0, 0, -height / 2 + WALL / 2],
-        quaternion: ID });
+      parts.push({ type: 'box', halfExtents: [r, r, FLOOR / 2], offset: [0, 0, -height / 2 + FLOOR / 2],
+        quaternion: ID, collides: false });
       for (let i = 0; i < 4; i++) {
         const a = (Math.PI / 2) * i;
         parts.push({ type: 'box', halfExtents: [WALL / 2, r, height / 2],
@@ -114,6 +120,7 @@ const CYL_TO_Z = new CANNON.Quaternion(Math.SQRT1_2, 0, 0, Math.SQRT1_2);
 /** Adds the parts of `geom` to a cannon body. */
 export function addParts(body: CANNON.Body, geom: ObjectGeometry, material?: CANNON.Material): void {
   for (const p of geom.parts) {
+    if (p.collides === false) continue;
     let shape: CANNON.Shape;
     const q = new CANNON.Quaternion(p.quaternion[0], p.quaternion[1], p.quaternion[2], p.quaternion[3]);
     if (p.type === 'box') {

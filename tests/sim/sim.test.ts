@@ -141,6 +141,21 @@ describe('scene spec validation', () => {
   });
 });
 
+describe('table edge', () => {
+  it('an object whose centre is past the edge falls to the floor; one just inside stays', () => {
+    const sim = new Sim({ objects: [
+      { id: 'in', kind: 'cube', color: 'red', x: TABLE.halfX - 0.03, y: 0, yaw: 0 },
+      { id: 'out', kind: 'cube', color: 'blue', x: 0, y: 0.1, yaw: 0 },
+    ] });
+    sim.setObjectPose('in', [TABLE.halfX - 0.005, 0, 0.02]); // 3/4 of it hangs over the edge
+    sim.setObjectPose('out', [0, TABLE.halfY + 0.01, 0.05]);
+    hold(sim, OPEN, 30);
+    expect(sim.object('in').position[2]).toBeCloseTo(0.02, 3);
+    expect(sim.object('out').position[2]).toBeCloseTo(-TABLE.height + 0.02, 2);
+    expect(sim.state().failure).toBeNull();
+  });
+});
+
 describe('accessors', () => {
   it('object() names an unknown id; state() is a safe copy; proprio follows the layout', () => {
     const sim = new Sim(typicalScene());
