@@ -1,9 +1,10 @@
 // Sim stepping: determinism, action clipping/refusal, blow-up detection, spec validation,
 // teleporting, and the observation accessors.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Rng } from '../../src/core/rng';
 import {
-  ACTION_LIMITS, HOME_Q, PROPRIO_DIM, Sim, TABLE, simMath, type SceneSpec,
+  ACTION_LIMITS, HOME_Q, JOINT_LIMITS, PROPRIO_DIM, Sim, TABLE, TCP_BOUNDS, simMath, type SceneSpec,
 } from '../../src/sim';
 import { CLOSE, OPEN, hold, moveTo, typicalScene } from './helpers';
 
@@ -26,6 +27,19 @@ describe('determinism', () => {
     expect(a).toEqual(b);
     // ... and the trajectory is not trivially constant.
     expect(a[0]).not.toEqual(a[119]);
+  });
+
+  it('two sims stepped in alternation match the same sims stepped alone (no shared state)', () => {
+    const acts = [randomActions(5, 60), randomActions(6, 60)];
+    const alone = acts.map((as) => {
+      const sim = new Sim(typicalScene());
+      as.forEach((a) => sim.step(a));
+      return JSON.stringify(sim.state());
+    });
+    const sims = [new Sim(typicalScene()), new Sim(typicalScene())];
+    for (let i = 0; i < 60; i++) for (let k = 0; k < 2; k++) sims[k].step(acts[k][i]);
+    expect(sims.map((s) => JSON.stringify(s.state()))).toEqual(alone);
+    expect(alone[0]).not.toEqual(alone[1]);
   });
 });
 
@@ -74,6 +88,28 @@ describe('actions', () => {
     expect(s.arm.tcp.position[2]).toBeGreaterThan(0.01);
     expect(s.arm.q.every(Number.isFinite)).toBe(true);
     expect(s.objects.every((o) => o.position.every(Number.isFinite))).toBe(true);
+  });
+
+  it('any mix of finite, huge and non-finite numbers keeps the state finite and in bounds', () => {
+    const num = fc.oneof(
+      fc.double({ min: -0.05, max: 0.05, noNaN: true }),
+      fc.constantFrom(NaN, Infinity, -Infinity, 1e300, -1e300, 0),
+    );
+    fc.assert(fc.property(fc.array(fc.array(num, { minLength: 0, maxLength: 8 }), { minLength: 1, maxLength: 25 }), (actions) => {
+      const sim = new Sim(typicalScene());
+      for (const a of actions) {
+        const info = sim.step(a);
+        expect(info.failure).toBeNull();
+        expect(info.refused).toBe(a.length < 7 || a.slice(0, 7).some((v) => !Number.isFinite(v)));
+      }
+      const s = sim.state();
+      expect(s.arm.q.every((v, i) => Number.isFinite(v) && v >= JOINT_LIMITS[i][0] && v <= JOINT_LIMITS[i][1])).toBe(true);
+      s.arm.tcp.position.forEach((v, i) => {
+        expect(v).toBeGreaterThanOrEqual(TCP_BOUNDS.min[i] - 0.01);
+        expect(v).toBeLessThanOrEqual(TCP_BOUNDS.max[i] + 0.01);
+      });
+      expect(s.objects.every((o) => [...o.position, ...o.quaternion].every(Number.isFinite))).toBe(true);
+    }), { seed: 4, numRuns: 25 });
   });
 
   it('no joint moves faster than the Panda speed limits in one step', () => {
