@@ -1,0 +1,136 @@
+// The closed loop of a VLA model: observe, encode once, decode a chunk of H actions by
+// discrete diffusion (or a baseline), execute the first n, replan. Implements the eval Policy
+// interface, so src/eval/runner.ts drives it like the expert (the episode ends on success or
+// at the step limit).
+// Reference: Discrete Diffusion VLA (arXiv 2508.20072) action chunking; DESIGN.md data flow.
+// Invariants: exactly one encoder run per chunk with the prefix cache, or one per round
+// without it (the paper's full recompute); decoder calls per chunk = the decoder's NFE; every
+// chunk's timings are recorded in `chunks`; the RNG is seeded per episode from (seed, task,
+// episode seed), so an episode is reproducible; no mask id reaches the action codec (decode
+// returns action ids only).
+
+import { Rng } from '../core/rng';
+import { decode, type DecoderSettings } from '../decoder';
+import type { Observation, Policy } from '../eval/types';
+import type { SimState } from '../sim/types';
+import type { TaskInstance } from '../tasks/types';
+import { buildEncoderInputs, prepareTf, type CameraFrame } from './observation';
+import type { PrefixCache, VlaModel } from './VlaModel';
+
+export interface VlaPolicyOptions {
+  /** Decoder settings over the manifest's `decoding` defaults. @default {} */
+  decoder: Partial<DecoderSettings>;
+  /** Actions executed from each chunk of H before replanning (1..H). @default H */
+  executeSteps?: number;
+  /** Reuse the encoder's prefix cache across rounds; false recomputes it every round. @default true */
+  prefixCache: boolean;
+  /** Base seed of the decoder's RNG. @default 0 */
+  seed: number;
+  /** Replaces the instruction of every episode (e.g. a paraphrase under test). @default none */
+  instruction?: string;
+}
+
+/** Timings and work of one decoded chunk. */
+export interface ChunkStats {
+  /** Decoder forward passes (= NFE). */
+  nfe: number;
+  /** Encoder runs (1 with the prefix cache, NFE without). */
+  encoderRuns: number;
+  /** Milliseconds in preprocessing (tfjs, tokenizer). */
+  preprocessMs: number;
+  /** Milliseconds in encoder runs. */
+  encoderMs: number;
+  /** Milliseconds in decoder rounds (forward passes + decoder logic). */
+  roundsMs: number;
+  /** encoderMs + roundsMs. */
+  totalMs: number;
+}
+
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
+export class VlaPolicy implements Policy {
+  readonly name: string;
+  /** Stats of every chunk since construction (or clearStats). */
+  readonly chunks: ChunkStats[] = [];
+  private readonly opts: Required<Omit<VlaPolicyOptions, 'instruction'>> & Pick<VlaPolicyOptions, 'instruction'>;
+  private readonly settings: Partial<DecoderSettings>;
+  private instruction = '';
+  private rng = new Rng(0);
+
+  constructor(readonly model: VlaModel, options: Partial<VlaPolicyOptions> = {}) {
+    const H = model.manifest.action.chunkLength;
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: H, ...options };
+    const n = this.opts.executeSteps;
+    if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
+    const d = model.manifest.decoding;
+    this.settings = { ...d, ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
+    this.name = model.manifest.name;
+    // Refuse an instruction override the model cannot take before any episode starts.
+    if (this.opts.instruction !== undefined) model.tokenizer.encode(this.opts.instruction);
+  }
+
+  clearStats(): void {
+    this.chunks.length = 0;
+  }
+
+  async reset(instance: TaskInstance): Promise<void> {
+    await prepareTf();
+    this.instruction = this.opts.instruction ?? instance.instruction;
+    this.model.tokenizer.encode(this.instruction); // throws now, naming maxLength, if too long
+    this.rng = new Rng(this.opts.seed).fork(`${instance.taskId}#${instance.seed}`);
+  }
+
+  async act(_state: SimState, obs?: Observation): Promise<number[][]> {
+    if (!obs?.images) throw new Error(`${this.name}: the observation has no camera frames (observe must render them)`);
+    const t0 = now();
+    const inputs = buildEncoderInputs(this.model.manifest, this.model.tokenizer, {
+      instruction: this.instruction,
+      proprio: obs.proprio,
+      images: obs.images as Record<string, CameraFrame | undefined>,
+    });
+    const tokens = await this.decodeChunk(inputs, now() - t0);
+    const actions = this.model.codec.decodeChunk(tokens);
+    return actions.slice(0, this.opts.executeSteps);
+  }
+
+  /** Decodes one chunk of tokens for preprocessed inputs, recording its stats. */
+  async decodeChunk(inputs: Parameters<VlaModel['encode']>[0], preprocessMs = 0): Promise<Int32Array> {
+    const m = this.model;
+    const stats: ChunkStats = { nfe: 0, encoderRuns: 0, preprocessMs, encoderMs: 0, roundsMs: 0, totalMs: 0 };
+    const encode = async (): Promise<PrefixCache> => {
+      const t = now();
+      const c = await m.encode(inputs);
+      stats.encoderMs += now() - t;
+      stats.encoderRuns++;
+      return c;
+    };
+    let cache: PrefixCache | null = this.opts.prefixCache ? await encode() : null;
+    const tRounds = now();
+    let encoderInRounds = 0;
+    try {
+      const res = await decode({
+        shape: { steps: m.manifest.action.chunkLength, dims: m.manifest.action.dims },
+        maskId: m.manifest.action.maskId,
+        settings: this.settings,
+        rng: this.rng,
+        tokensToLogits: async (tokens) => {
+          if (!this.opts.prefixCache) {
+            // Full recompute: a fresh prefix every round, as a model without a cache must.
+            if (cache) m.releaseCache(cache);
+            const before = stats.encoderMs;
+            cache = await encode();
+            encoderInRounds += stats.encoderMs - before;
+          }
+          stats.nfe++;
+          return m.logits(tokens, cache!);
+        },
+      });
+      stats.roundsMs = now() - tRounds - encoderInRounds;
+      stats.totalMs = stats.encoderMs + stats.roundsMs;
+      this.chunks.push(stats);
+      return res.tokens;
+    } finally {
+      if (cache) m.releaseCache(cache);
+    }
+  }
+}
