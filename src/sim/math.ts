@@ -85,6 +85,14 @@ export function quatFromRotVec(v: ArrayLike<number>, out?: Out): Quat {
   return o;
 }
 
+/** Quaternion of a rotation by `angle` radians about the unit vector `axis`. */
+export function quatFromAxisAngle(axis: ArrayLike<number>, angle: number, out?: Out): Quat {
+  const o = (out ?? [0, 0, 0, 1]) as Quat;
+  const s = Math.sin(angle / 2);
+  o[0] = axis[0] * s; o[1] = axis[1] * s; o[2] = axis[2] * s; o[3] = Math.cos(angle / 2);
+  return o;
+}
+
 /** Rotation vector (axis * angle, angle in [0, pi]) of q; the shortest rotation. */
 export function rotVecFromQuat(q: ArrayLike<number>, out?: Out): Vec3 {
   const o = (out ?? [0, 0, 0]) as Vec3;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  quatAngle, quatCanonical, quatFromRotVec, quatFromRpy, quatMultiply, quatSlerp, rotateVec,
+  quatAngle, quatCanonical, quatFromAxisAngle, quatFromRotVec, quatFromRpy, quatMultiply, quatSlerp, rotateVec,
   rotVecFromQuat, rpyFromQuat, mat3FromQuat, quatFromMat,
 } from '../../src/sim/math';
 
@@ -50,6 +50,14 @@ describe('sim math', () => {
       const mid = quatSlerp(q, q2, 0.5);
       expect(Math.abs(quatAngle(q, mid) - quatAngle(mid, q2))).toBeLessThan(1e-6);
     }), { seed: 3 });
+  });
+
+  it('axis-angle agrees with rpy about the coordinate axes and with the rotation vector', () => {
+    close(quatFromAxisAngle([0, 0, 1], 0.7), quatFromRpy(0, 0, 0.7), 1e-12);
+    close(quatFromAxisAngle([1, 0, 0], -0.4), quatFromRpy(-0.4, 0, 0), 1e-12);
+    const axis = [2, -1, 2].map((v) => v / 3);
+    close(quatFromAxisAngle(axis, 1.2), quatFromRotVec(axis.map((v) => v * 1.2)), 1e-12);
+    expect(quatAngle(quatFromAxisAngle(axis, 1.2), [0, 0, 0, 1])).toBeCloseTo(1.2, 12);
   });
 
   it('writes into out and allows aliasing', () => {
