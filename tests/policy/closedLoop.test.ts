@@ -1,0 +1,90 @@
+// The closed loop with models/test-random in onnxruntime-web (Node, WASM): observe, encode,
+// decode a chunk, execute n of H actions, replan, until the step limit. Camera frames come
+// from a seeded stand-in observer (no WebGL in Node) that depends on the arm's state.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng';
+import { proprioOf, runEpisode } from '../../src/eval/runner';
+import type { Observation, SimLike } from '../../src/eval/types';
+import { VlaModel } from '../../src/policy/VlaModel';
+import { VlaPolicy } from '../../src/policy/VlaPolicy';
+import { Sim } from '../../src/sim';
+import type { SimState } from '../../src/sim/types';
+import { getTask } from '../../src/tasks';
+import type { TaskInstance } from '../../src/tasks/types';
+import { diskSource, nodeBackend } from '../runtime/nodeBackend';
+
+const TASK = 'object/red_cube_in_bowl';
+const MAX_STEPS = 24;
+
+function observe(_sim: SimLike, state: SimState, inst: TaskInstance): Observation {
+  const p = proprioOf(state);
+  const r = new Rng(Math.round(p[0] * 1e4) * 31 + Math.round(p[1] * 1e4) * 17 + Math.round(p[2] * 1e4));
+  const frame = () => ({ data: Uint8Array.from({ length: 32 * 32 * 3 }, () => r.int(256)), width: 32, height: 32, channels: 3 as const });
+  return { instruction: inst.instruction, proprio: p, images: { agentview: frame(), wrist: frame() } };
+}
+
+const instance = (): TaskInstance => ({ ...getTask(TASK).sample(5), maxSteps: MAX_STEPS });
+const makeSim = (scene: ConstructorParameters<typeof Sim>[0]) => new Sim(scene);
+
+describe('VlaPolicy closed loop (models/test-random)', () => {
+  let model: VlaModel;
+  beforeAll(async () => {
+    model = await VlaModel.load(diskSource('models/test-random'), nodeBackend());
+  });
+
+  it('runs an episode to the step limit, replanning every n steps; NFE per chunk = rounds', async () => {
+    const policy = new VlaPolicy(model, { decoder: { mode: 'dd', rounds: 6 }, executeSteps: 4, seed: 1 });
+    const actions: number[][] = [];
+    const row = await runEpisode(instance(), policy, makeSim, { observe, onStep: (s) => actions.push(s.action) });
+    expect(row.failure).toBe('timeout');
+    expect(row.steps).toBe(MAX_STEPS);
+    expect(policy.chunks.length).toBe(MAX_STEPS / 4);
+    for (const c of policy.chunks) {
+      expect(c.nfe).toBe(6);
+      expect(c.encoderRuns).toBe(1);
+      expect(c.totalMs).toBeCloseTo(c.encoderMs + c.roundsMs, 6);
+    }
+    // Actions are bin centres inside the manifest's bounds.
+    const { low, high } = model.manifest.action;
+    for (const a of actions) a.forEach((x, d) => expect(x >= low[d] && x <= high[d]).toBe(true));
+  });
+
+  it('is reproducible from (seed, task) and the prefix cache does not change the actions', async () => {
+    const run = async (prefixCache: boolean, seed: number) => {
+      const p = new VlaPolicy(model, { decoder: { mode: 'dd', rounds: 4, temperature: 1 }, executeSteps: 8, prefixCache, seed });
+      const acts: number[][] = [];
+      await runEpisode(instance(), p, makeSim, { observe, onStep: (s) => acts.push(s.action) });
+      return { acts, chunks: p.chunks };
+    };
+    const a = await run(true, 3);
+    const b = await run(true, 3);
+    const c = await run(false, 3);
+    const d = await run(true, 4);
+    expect(b.acts).toEqual(a.acts);
+    expect(c.acts).toEqual(a.acts);
+    expect(d.acts).not.toEqual(a.acts); // temperature 1: the seed matters
+    for (const s of c.chunks) expect(s.encoderRuns).toBe(s.nfe); // full recompute: one encoder run per round
+  });
+
+  it('decoder modes give their NFE: oneshot 1, ar 56, random T', async () => {
+    for (const [mode, nfe] of [['oneshot', 1], ['ar', 56], ['random', 5]] as const) {
+      const p = new VlaPolicy(model, { decoder: { mode, rounds: 5 }, executeSteps: 8 });
+      await runEpisode({ ...instance(), maxSteps: 8 }, p, makeSim, { observe });
+      expect(p.chunks.map((c) => c.nfe)).toEqual([nfe]);
+    }
+  });
+
+  it('a too-long instruction or a missing camera ends the episode as a policy error with the reason', async () => {
+    const long = { ...instance(), instruction: 'put the red cube in the bowl and then the blue ball on the plate' };
+    const r1 = await runEpisode(long, new VlaPolicy(model), makeSim, { observe });
+    expect(r1.failure).toBe('policy-error');
+    expect(r1.detail).toContain('longer than the limit maxLength = 12');
+    const r2 = await runEpisode(instance(), new VlaPolicy(model), makeSim);
+    expect(r2.failure).toBe('policy-error');
+    expect(r2.detail).toContain('no camera frames');
+  });
+
+  it('refuses executeSteps outside 1..H', () => {
+    expect(() => new VlaPolicy(model, { executeSteps: 9 })).toThrow('executeSteps must be an integer in [1, 8]');
+  });
+});
