@@ -64,23 +64,24 @@ function makeWorkload(sim: Sim): () => number[] {
   };
 }
 
-function run(): { stepsPerSec: number; cpuStepsPerSec: number; grasps: number } {
+function run(): { stepsPerSec: number; cpuStepsPerSec: number; grasps: number; maxIkErr: number } {
   const sim = new Sim(SCENE, { physicsDt: DT, solverIterations: ITERS });
   const next = makeWorkload(sim);
   for (let i = 0; i < 200; i++) sim.step(next()); // warm-up (JIT)
-  let grasps = 0, was = false;
+  let grasps = 0, was = false, maxIkErr = 0;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (let i = 0; i < STEPS; i++) {
     const info = sim.step(next());
     if (info.failure) throw new Error(`sim failed at step ${i}: ${info.failure}`);
+    maxIkErr = Math.max(maxIkErr, info.ikPositionError);
     const g = sim.state().arm.grasped !== null;
     if (g && !was) grasps++;
     was = g;
   }
   const s = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { stepsPerSec: STEPS / s, cpuStepsPerSec: STEPS / ((c.user + c.system) / 1e6), grasps };
+  return { stepsPerSec: STEPS / s, cpuStepsPerSec: STEPS / ((c.user + c.system) / 1e6), grasps, maxIkErr };
 }
 
 const results = Array.from({ length: REPEATS }, run);
@@ -92,4 +93,5 @@ console.log(`benchSim: ${SCENE.objects.length} objects, physicsDt 1/${Math.round
   `(${Math.round(0.05 / DT)} substeps), ${ITERS} solver iterations, ${STEPS} steps x ${REPEATS}`);
 console.log(`  control steps/s: median ${median.toFixed(0)} (min ${rates[0].toFixed(0)}, max ${rates[rates.length - 1].toFixed(0)})`);
 console.log(`  per CPU-second of this process: median ${cpu[Math.floor(cpu.length / 2)].toFixed(0)}`);
-console.log(`  grasps during the timed run: ${results[0].grasps}; node ${process.version}`);
+console.log(`  grasps during the timed run: ${results[0].grasps}; max IK position error ` +
+  `${(results[0].maxIkErr * 1000).toFixed(3)} mm; node ${process.version}`);
