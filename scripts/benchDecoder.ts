@@ -40,19 +40,23 @@ const ROWS: Row[] = [
 ];
 
 /** Median over chunks (robust to other processes on a shared machine) and the mean. */
-async function timeRow(row: Row, chunks: number): Promise<{ msPerRound: number; meanPerRound: number; msPerChunk: number; rounds: number }> {
+async function timeRow(row: Row, chunks: number): Promise<{ msPerRound: number; meanPerRound: number; cpuPerRound: number; msPerChunk: number; rounds: number }> {
   const perChunk: number[] = [];
   let rounds = 0;
+  // CPU time of this process: not inflated when other processes take the cores.
+  const cpu0 = process.cpuUsage();
   for (let c = 0; c < chunks; c++) {
     const t0 = performance.now();
     const res = await decode({ tokensToLogits: model, shape: { steps: STEPS, dims: DIMS }, maskId: BINS, rng: new Rng(c), settings: row.settings });
     perChunk.push(performance.now() - t0);
     rounds = res.forwardPasses;
   }
+  const cpu = process.cpuUsage(cpu0);
   perChunk.sort((a, b) => a - b);
   const median = perChunk[perChunk.length >> 1];
   const mean = perChunk.reduce((a, b) => a + b, 0) / chunks;
-  return { msPerRound: median / rounds, meanPerRound: mean / rounds, msPerChunk: median, rounds };
+  const cpuPerRound = (cpu.user + cpu.system) / 1000 / (chunks * rounds);
+  return { msPerRound: median / rounds, meanPerRound: mean / rounds, cpuPerRound, msPerChunk: median, rounds };
 }
 
 async function main() {
@@ -61,12 +65,12 @@ async function main() {
   for (const row of ROWS) results.push({ row, ...(await timeRow(row, CHUNKS)) });
   const ar = results.find((r) => r.row.settings.mode === 'ar')!;
   console.log(`decoder overhead, model excluded: ${STEPS}x${DIMS} chunk, vocab ${V}, ${CHUNKS} chunks per mode, node ${process.version}`);
-  console.log('medians over chunks; mean ms/round in brackets (inflated by other load on the machine)');
-  console.log('mode'.padEnd(46) + 'rounds  ms/round  (mean)    ms/chunk  x AR ms/pass');
+  console.log('wall: median over chunks (mean in brackets, inflated by other load); cpu: process CPU time per round');
+  console.log('mode'.padEnd(46) + 'rounds  ms/round  (mean)    cpu ms/round  ms/chunk  cpu x AR/pass');
   for (const r of results) {
-    const ratio = r.msPerRound / ar.msPerRound;
+    const ratio = r.cpuPerRound / ar.cpuPerRound; // CPU time: stable under load
     const mean = `(${r.meanPerRound.toFixed(3)})`;
-    console.log(`${r.row.name.padEnd(46)}${String(r.rounds).padStart(6)}  ${r.msPerRound.toFixed(4).padStart(8)}  ${mean.padEnd(8)}  ${r.msPerChunk.toFixed(3).padStart(8)}  ${ratio.toFixed(2).padStart(12)}`);
+    console.log(`${r.row.name.padEnd(46)}${String(r.rounds).padStart(6)}  ${r.msPerRound.toFixed(4).padStart(8)}  ${mean.padEnd(8)}  ${r.cpuPerRound.toFixed(4).padStart(12)}  ${r.msPerChunk.toFixed(3).padStart(8)}  ${ratio.toFixed(2).padStart(12)}`);
   }
 }
 

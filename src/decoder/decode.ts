@@ -157,17 +157,17 @@ export async function decode(opts: DecodeOptions): Promise<DecodeResult> {
       for (let j = 0; j < k; j++) {
         const id = st.topIds[j];
         trace.topIds[tk + j] = id;
-        trace.topProbs[tk + j] = id >= 0 ? probOf(logits, off, id, st) : 0;
+        trace.topProbs[tk + j] = id >= 0 ? probOf(st, id) : 0;
       }
       let conf: number;
       if (isCommitted[i]) {
         pred[i] = tokens[i];
-        conf = curProb[i] = probOf(logits, off, tokens[i], st);
+        conf = curProb[i] = probOf(st, tokens[i]);
         score[i] = CONFIDENCE_OF_KNOWN_TOKENS;
       } else {
         const p = sampleRow(logits, off, A, st, tau, rng);
         pred[i] = p;
-        predProb[i] = probOf(logits, off, p, st);
+        predProb[i] = probOf(st, p);
         const p1 = 1 / st.sum; // exp(max - max) / sum
         switch (plan.ranking) {
           case 'maxprob':
@@ -175,7 +175,7 @@ export async function decode(opts: DecodeOptions): Promise<DecodeResult> {
             conf = p1;
             break;
           case 'gap':
-            conf = p1 - (st.topIds.length > 1 && st.topIds[1] >= 0 ? probOf(logits, off, st.topIds[1], st) : 0);
+            conf = p1 - (st.topIds.length > 1 && st.topIds[1] >= 0 ? probOf(st, st.topIds[1]) : 0);
             break;
           case 'sampled':
             conf = predProb[i];

@@ -33,12 +33,14 @@ export interface RowStats {
   topIds: Int32Array;
   /** Their logits. [k] */
   topLogits: Float64Array;
-  /** Sampling weights exp((l - max) / tau). [A] */
+  /** exp(logit - max) per action id: probabilities are exps[v] / sum with no further exp. [A] */
+  exps: Float64Array;
+  /** Sampling weights exp((l - max) / tau) when tau != 1. [A] */
   weights: Float64Array;
 }
 
 export function makeRowStats(k: number, actionIds: number): RowStats {
-  return { max: 0, sum: 0, topIds: new Int32Array(k), topLogits: new Float64Array(k), weights: new Float64Array(actionIds) };
+  return { max: 0, sum: 0, topIds: new Int32Array(k), topLogits: new Float64Array(k), exps: new Float64Array(actionIds), weights: new Float64Array(actionIds) };
 }
 
 /**
@@ -85,15 +87,19 @@ export function rowStats(logits: Float32Array, off: number, actionIds: number, s
     }
   }
   const max = top[0];
+  const e = st.exps;
   let sum = 0;
-  for (let v = 0; v < actionIds; v++) sum += Math.exp(logits[off + v] - max);
+  for (let v = 0; v < actionIds; v++) {
+    e[v] = Math.exp(logits[off + v] - max);
+    sum += e[v];
+  }
   st.max = max;
   st.sum = sum;
 }
 
-/** Softmax probability (temperature 1, action ids only) of `id` in the row at `off`. */
-export function probOf(logits: Float32Array, off: number, id: number, st: RowStats): number {
-  return Math.exp(logits[off + id] - st.max) / st.sum;
+/** Softmax probability (temperature 1, action ids only) of `id` in the row last given to rowStats. */
+export function probOf(st: RowStats, id: number): number {
+  return st.exps[id] / st.sum;
 }
 
 /**
@@ -102,10 +108,11 @@ export function probOf(logits: Float32Array, off: number, id: number, st: RowSta
  */
 export function sampleRow(logits: Float32Array, off: number, actionIds: number, st: RowStats, tau: number, rng: RandomSource): number {
   if (tau === 0) return st.topIds[0];
-  const w = st.weights;
+  // At tau = 1 the weights are the softmax numerators already computed (same bits).
+  const w = tau === 1 ? st.exps : st.weights;
   let total = 0;
   for (let v = 0; v < actionIds; v++) {
-    w[v] = Math.exp((logits[off + v] - st.max) / tau);
+    if (tau !== 1) w[v] = Math.exp((logits[off + v] - st.max) / tau);
     total += w[v];
   }
   const target = rng.next() * total;
