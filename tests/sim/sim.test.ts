@@ -224,6 +224,23 @@ describe('accessors', () => {
     expect(miss).toBeLessThan(0.03);
   });
 
+  it('proprio reuses a given buffer; armFrames fingers and the wrist camera follow the hand', () => {
+    const sim = new Sim({ objects: [] });
+    const buf = new Float32Array(PROPRIO_DIM);
+    expect(sim.proprio(buf)).toBe(buf);
+    const f0 = sim.armFrames();
+    const cam0 = sim.wristCameraPose();
+    hold(sim, CLOSE, 5);
+    for (let i = 0; i < 5; i++) sim.step([0, 0, 0, 0, 0, 0.1, CLOSE]); // yaw 0.5 rad
+    const f1 = sim.armFrames();
+    const sep = (f: typeof f0) => simMath.vecDistance(f[9].position, f[10].position);
+    expect(sep(f0) - sep(f1)).toBeCloseTo(0.08, 9); // fingers closed by the full opening
+    const cam1 = sim.wristCameraPose();
+    const turn = simMath.quatMultiply(cam1.quaternion, simMath.quatConjugate(cam0.quaternion));
+    expect(simMath.rpyFromQuat(turn)[2]).toBeCloseTo(0.5, 3); // camera turned with the hand
+    expect(simMath.quatAngle(cam1.quaternion, cam0.quaternion)).toBeCloseTo(0.5, 3);
+  });
+
   it('setObjectPose teleports, keeps the object above the table and wakes the scene', () => {
     const sim = new Sim(typicalScene());
     hold(sim, OPEN, 30); // let everything fall asleep
