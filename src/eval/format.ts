@@ -3,7 +3,11 @@
 
 import type { EvalReport, RateSummary } from './types';
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+/** Percent with one decimal, or two where one would round an imperfect rate up to 100%. */
+const pct = (x: number): string => {
+  const one = (100 * x).toFixed(1);
+  return `${one === '100.0' && x < 1 ? (Math.floor(10000 * x) / 100).toFixed(2) : one}%`;
+};
 const ci = (s: RateSummary): string => `[${pct(s.ci95[0])}, ${pct(s.ci95[1])}]`;
 const steps = (x: number | null): string => (x === null ? '-' : x.toFixed(0));
 

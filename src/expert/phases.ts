@@ -7,9 +7,10 @@
 // Invariants: targets keep the TCP above TCP_BOUNDS.min; phases that hold an object check that
 // it is still held (otherwise the plan restarts the goal); every phase has a step limit.
 
-import type { ObjectState, SimState, Vec3 } from '../sim/types';
+import type { SimState, Vec3 } from '../sim/types';
 import { findObject, yawOf } from '../tasks/predicates';
 import type { Goal, Region } from '../tasks/types';
+import { graspYaw } from './grasp';
 import { trackingError, wrapQuarter } from './motion';
 
 /** Heights and tolerances of the expert's motions, metres (documented in docs/tasks.md). */
@@ -59,10 +60,6 @@ const at = (tol: number, yawTol = 0.05) => (t: Phase['target']) => (s: SimState)
   return e.dist < tol && e.yawErr < yawTol;
 };
 
-/** Yaw of the TCP that puts the pads on two faces of `o` (any yaw for round objects: 0). */
-export function graspYaw(o: ObjectState): number {
-  return o.kind === 'cube' ? wrapQuarter(yawOf(o.quaternion)) : 0;
-}
 
 /** Where a held object's bottom should be released above `goal`'s support, and where in xy. */
 function placeSpot(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): { xy: [number, number]; bottom: number } {
@@ -89,10 +86,10 @@ interface Latch {
 /** Phases of "pick `id`" up to holding it at cruise height. */
 function pickPhases(id: string, latch: Latch): Phase[] {
   const obj = (s: SimState) => findObject(s, id);
-  const above: Phase['target'] = (s) => ({ position: [obj(s).position[0], obj(s).position[1], EXPERT.cruiseZ], yaw: graspYaw(obj(s)) });
+  const above: Phase['target'] = (s) => ({ position: [obj(s).position[0], obj(s).position[1], EXPERT.cruiseZ], yaw: graspYaw(s, id) });
   const down: Phase['target'] = (s) => {
     const o = obj(s);
-    return { position: [o.position[0], o.position[1], Math.max(EXPERT.minZ, o.position[2])], yaw: graspYaw(o) };
+    return { position: [o.position[0], o.position[1], Math.max(EXPERT.minZ, o.position[2])], yaw: graspYaw(s, id) };
   };
   const lift: Phase['target'] = (s) => {
     latch.yaw ??= trackingYaw(s);
