@@ -27,8 +27,15 @@ const OPEN_RATE = GRIPPER.maxOpening / GRIPPER.closeTime; // m/s of opening chan
 const HAND_Y: Vec3 = [0, 1, 0];
 const FINGER_Z = GRIPPER.tcpOffset + GRIPPER.fingerCenter; // finger centre on the hand z axis
 
+/** cannon-es wakes a sleeping body touched by a moving one only if the mover's speed exceeds
+ * sqrt(2) x the MOVER's sleepSpeedLimit; otherwise both are immovable in the solve and pass
+ * through each other. Arm bodies (and a held object) get a tiny limit so that any motion wakes
+ * what they touch. */
+const MOVER_SLEEP_LIMIT = 1e-4;
+
 function kinematicBox(world: CANNON.World, half: readonly number[]): CANNON.Body {
   const b = new CANNON.Body({ type: CANNON.Body.KINEMATIC, mass: 0, allowSleep: false,
+    sleepSpeedLimit: MOVER_SLEEP_LIMIT,
     collisionFilterGroup: GROUP_ARM, collisionFilterMask: GROUP_OBJECT });
   b.addShape(new CANNON.Box(new CANNON.Vec3(half[0], half[1], half[2])));
   world.addBody(b);
@@ -43,6 +50,7 @@ export class Gripper {
   private openingFrom: number = GRIPPER.maxOpening;
   private grasped: SimObject | null = null;
   private graspWidth = 0; // width of the held object between the pads at attach time
+  private heldSleepLimit = 0; // the held object's own sleepSpeedLimit, restored on release
   private readonly relP: Vec3 = [0, 0, 0]; // grasped object position in the hand frame
   private readonly relQ: Quat = [0, 0, 0, 1]; // grasped object orientation in the hand frame
   private readonly hand: CANNON.Body;
@@ -85,6 +93,7 @@ export class Gripper {
     const b = o.body;
     b.type = CANNON.Body.DYNAMIC;
     b.allowSleep = true;
+    b.sleepSpeedLimit = this.heldSleepLimit;
     b.collisionFilterMask = OBJECT_MASK;
     b.velocity.set(vel ? vel[0] : 0, vel ? vel[1] : 0, vel ? vel[2] : 0);
     b.angularVelocity.setZero();
@@ -154,6 +163,8 @@ export class Gripper {
       quatMultiply(quatConjugate(hand.quaternion, this.q4), this.q4b, this.relQ);
       b.type = CANNON.Body.KINEMATIC;
       b.allowSleep = false;
+      this.heldSleepLimit = b.sleepSpeedLimit;
+      b.sleepSpeedLimit = MOVER_SLEEP_LIMIT;
       // Fingers hold it and kinematic-static pairs never respond: test only free objects.
       b.collisionFilterMask = GROUP_OBJECT;
       b.velocity.setZero();

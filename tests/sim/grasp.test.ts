@@ -127,6 +127,23 @@ describe('grasp rule', () => {
   });
 });
 
+describe('pushing', () => {
+  for (const speed of [0.002, 0.02]) {
+    it(`closed fingers moving at ${speed / 0.05} m/s push a resting (asleep) cube along`, () => {
+      const sim = new Sim(scene(cube({ x: 0.0, y: 0.0 })));
+      hold(sim, CLOSE, 30); // the cube falls asleep, the gripper closes
+      moveTo(sim, [-0.06, 0, 0.15], CLOSE);
+      moveTo(sim, [-0.06, 0, 0.025], CLOSE);
+      const steps = Math.round(0.1 / speed);
+      for (let i = 0; i < steps; i++) sim.step([speed, 0, 0, 0, 0, 0, CLOSE]);
+      const x = sim.object('cube').position[0];
+      // The TCP ends at x = 0.04, the fingers' front faces at 0.05: the cube centre near 0.07.
+      expect(x).toBeGreaterThan(0.055);
+      expect(x).toBeLessThan(0.08);
+    });
+  }
+});
+
 describe('receptacles', () => {
   for (const kind of ['bowl', 'tray', 'plate'] as const) {
     for (const item of ['cube', 'cylinder', 'ball'] as const) {
