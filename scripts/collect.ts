@@ -9,7 +9,8 @@
 import { Hdf5DatasetWriter } from '../src/data/hdf5Writer';
 import { unpackDemo } from '../src/data/pack';
 import { ACTION_NAMES, CONTROL_HZ, PROPRIO_NAMES } from '../src/sim/types';
-import { attemptSeed, parseCollectArgs, selectTasks, type CollectArgs } from './collect/args';
+import { attemptSeed, parseCollectArgs, selectTasks, worldOptions, type CollectArgs } from './collect/args';
+import type { Page } from 'playwright-core';
 import { openHarness, type Harness } from './collect/browser';
 import type { EpisodeRequest, EpisodeResult } from './collect/page';
 
@@ -26,8 +27,29 @@ function fmtTime(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
 }
 
+/** Runs episode requests on a set of pages, at most one per page at a time. */
+class PagePool {
+  private idle: Page[];
+  private waiters: ((p: Page) => void)[] = [];
+  constructor(pages: Page[]) {
+    this.idle = [...pages];
+  }
+  async run(req: EpisodeRequest): Promise<EpisodeResult> {
+    const page = this.idle.pop() ?? (await new Promise<Page>((res) => this.waiters.push(res)));
+    try {
+      return await page.evaluate((r) => (window as unknown as Win).vlaCollect.runEpisode(r), req);
+    } finally {
+      const w = this.waiters.shift();
+      if (w) w(page);
+      else this.idle.push(page);
+    }
+  }
+}
+
 async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Harness) {
   const tasks = selectTasks(args);
+  const pool = new PagePool(harness.pages);
+  const workers = harness.pages.length;
   const reports: TaskReport[] = [];
   const instructions = new Set<string>();
   const ms = { sim: 0, render: 0, other: 0 };
@@ -38,13 +60,25 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const rep: TaskReport = { task_id: task.id, kept: 0, attempts: 0, failures: {} };
     reports.push(rep);
     const maxAttempts = args.episodesPerTask * args.maxAttemptsFactor;
-    while (rep.kept < args.episodesPerTask && rep.attempts < maxAttempts) {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, rep.attempts), width: args.width, height: args.height };
-      const res = await harness.page.evaluate((r) => (window as unknown as Win).vlaCollect.runEpisode(r), req);
+    // Attempts run ahead on idle pages but are consumed in attempt order, so the kept demos
+    // are always the first N successes whatever the timing (determinism with parallel pages).
+    const inFlight = new Map<number, Promise<EpisodeResult>>();
+    let launched = 0;
+    const launch = () => {
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args) };
+      inFlight.set(launched++, pool.run(req));
+    };
+    while (launched < Math.min(workers, maxAttempts)) launch();
+    while (rep.kept < args.episodesPerTask && rep.attempts < launched) {
+      const res = await inFlight.get(rep.attempts)!;
+      inFlight.delete(rep.attempts);
       rep.attempts++;
+      const keep = res.success || args.keepFailed;
+      // Start the next attempt before writing this one: the browser works while Node writes.
+      if (rep.kept + (keep ? 1 : 0) + inFlight.size < args.episodesPerTask && launched < maxAttempts) launch();
       for (const k of ['sim', 'render', 'other'] as const) ms[k] += res.ms[k];
       if (!res.success) rep.failures[res.failure ?? 'unknown'] = (rep.failures[res.failure ?? 'unknown'] ?? 0) + 1;
-      if (res.success || args.keepFailed) {
+      if (keep) {
         const demo = unpackDemo(Buffer.from(res.packed, 'base64'));
         writer.addDemo(demo);
         instructions.add(demo.instruction);
@@ -59,6 +93,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
           `  (attempts ${rep.attempts})  ${frames} frames  ${(frames / s).toFixed(0)} frames/s  ETA ${fmtTime(eta)}   `,
       );
     }
+    await Promise.all(inFlight.values()); // surplus attempts: finish them, keep nothing
     if (rep.kept < args.episodesPerTask) {
       process.stderr.write(`\ncollect: warning: ${task.id} kept only ${rep.kept}/${args.episodesPerTask} demos after ${rep.attempts} attempts ${JSON.stringify(rep.failures)}\n`);
     }
@@ -79,7 +114,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   let harness: Harness | null = null;
   try {
-    harness = await openHarness({ entry: 'scripts/collect/page.ts' });
+    harness = await openHarness({ entry: 'scripts/collect/page.ts', pages: args.workers });
     const run = await collect(args, writer, harness);
     const summary = writer.finish({
       envArgs: {
@@ -93,6 +128,7 @@ async function main(): Promise<void> {
           controller: 'end-effector delta (world frame), see src/sim/types.ts',
           action_names: ACTION_NAMES,
           proprio_names: PROPRIO_NAMES,
+          render_world: worldOptions(args),
         },
       },
       problemInfo: {
@@ -102,7 +138,7 @@ async function main(): Promise<void> {
         language_instruction: run.instructions,
         tasks: run.reports,
       },
-      collectArgs: { ...args, out: undefined },
+      collectArgs: { ...args, out: undefined, workers: undefined }, // neither changes the contents
     });
     const n = run.frames;
     console.log(JSON.stringify({

@@ -275,3 +275,28 @@ class LerobotDemos:
 def load_demos(root):
     ds = LerobotDemos(root)
     return [ds.read_demo(e) for e in range(len(ds))]
+
+
+def compare_with_hdf5(root, hdf5_path):
+    """Mean absolute difference per pixel (0..255 scale) between the export's decoded frames and
+    the HDF5 frames, per camera, over every frame; and whether the low-dim data match."""
+    from training.dataset_hdf5 import load_demos as load_hdf5  # noqa: PLC0415
+    ref, got = load_hdf5(hdf5_path), load_demos(root)
+    if len(ref) != len(got):
+        raise ValueError(f"{len(got)} episodes in the export, {len(ref)} demos in the HDF5")
+    out = {}
+    for cam in CAMERAS:
+        diff = sum(np.abs(g[cam].astype(np.int16) - r[cam].astype(np.int16)).sum() for r, g in zip(ref, got))
+        out[cam] = float(diff / sum(r[cam].size for r in ref))
+    out["actions_equal_as_float32"] = all(np.array_equal(g["actions"], r["actions"].astype(np.float32)) for r, g in zip(ref, got))
+    out["frames"] = int(sum(len(r["actions"]) for r in ref))
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+    p = argparse.ArgumentParser(description="Compare a LeRobot export with its source HDF5 (decoding error).")
+    p.add_argument("export_dir")
+    p.add_argument("hdf5")
+    a = p.parse_args()
+    print(json.dumps(compare_with_hdf5(a.export_dir, a.hdf5), indent=1))

@@ -20,13 +20,22 @@ export interface CollectArgs {
   maxAttemptsFactor: number;
   /** Only these task ids of the suite (all when empty). */
   tasks: string[];
+  /** Only the first K tasks (after --tasks), for smoke runs and tests. */
+  limitTasks?: number;
   /** gzip level of the image datasets. @default 4 */
   compression: number;
+  /** Renderer shadow map size; undefined -> the renderer's default (what evaluation uses). */
+  shadowMapSize?: number;
+  /** Render without shadows (evaluation must do the same). @default false */
+  noShadows: boolean;
+  /** Browser pages running episodes in parallel (results are still written in a fixed order).
+   * @default 1 */
+  workers: number;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--keep-failed] [--compression 0-9]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K]';
 
 function int(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -49,7 +58,7 @@ export function parseSize(v: string): { width: number; height: number } {
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4 };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const need = (): string => {
@@ -66,6 +75,10 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--size': Object.assign(a, parseSize(need())); break;
       case '--tasks': a.tasks = need().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--keep-failed': a.keepFailed = true; break;
+      case '--no-shadows': a.noShadows = true; break;
+      case '--limit-tasks': a.limitTasks = int(flag, need(), 1); break;
+      case '--workers': a.workers = int(flag, need(), 1); break;
+      case '--shadow-map-size': a.shadowMapSize = int(flag, need(), 16); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
@@ -79,17 +92,29 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
 }
 
 /** The tasks to collect: the suite's, optionally narrowed to --tasks (unknown ids throw). */
-export function selectTasks(a: Pick<CollectArgs, 'suite' | 'tasks'>): TaskSpec[] {
+export function selectTasks(a: Pick<CollectArgs, 'suite' | 'tasks' | 'limitTasks'>): TaskSpec[] {
   const all = tasksInSuite(a.suite);
-  if (a.tasks.length === 0) return all;
-  return a.tasks.map((id) => {
+  const chosen = a.tasks.length === 0 ? all : a.tasks.map((id) => {
     const t = all.find((x) => x.id === id || x.id === `${a.suite}/${id}`);
     if (!t) throw new Error(`task "${id}" is not in suite ${a.suite}; its tasks: ${all.map((x) => x.id).join(', ')}`);
     return t;
   });
+  return chosen.slice(0, a.limitTasks ?? chosen.length);
 }
 
 /** Seed of attempt `attempt` of task `taskId` in a run with base seed `seed`. */
 export function attemptSeed(seed: number, taskId: string, attempt: number): number {
   return new Rng(seed).fork(`collect:${taskId}:${attempt}`).uint32();
+}
+
+/** Renderer world options implied by the arguments (empty: the renderer's defaults). */
+export function worldOptions(a: Pick<CollectArgs, 'noShadows' | 'shadowMapSize'>): { shadows?: boolean; shadowMapSize?: number } {
+  return { ...(a.noShadows ? { shadows: false } : {}), ...(a.shadowMapSize !== undefined ? { shadowMapSize: a.shadowMapSize } : {}) };
+}
+
+/** Index of the instruction of an episode among its instance's paraphrases (seeded, uniform):
+ * the model sees every phrasing of a task, not one fixed sentence per task id. */
+export function pickParaphrase(seed: number, paraphrases: readonly string[]): number {
+  if (paraphrases.length === 0) throw new Error('pickParaphrase: no paraphrases');
+  return new Rng(seed).fork('paraphrase').int(paraphrases.length);
 }

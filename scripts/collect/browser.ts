@@ -20,10 +20,15 @@ export interface HarnessOptions {
   executablePath?: string;
   /** Forward the page's console to stderr. @default false */
   verbose?: boolean;
+  /** Pages (each its own renderer and WebGL context) to open, for parallel episodes. @default 1 */
+  pages?: number;
 }
 
 export interface Harness {
+  /** The first page. */
   page: Page;
+  /** All pages (options.pages of them). */
+  pages: Page[];
   /** Make `bytes` fetchable once by the page; returns its URL. */
   serve(bytes: Uint8Array): string;
   close(): Promise<void>;
@@ -72,31 +77,39 @@ export async function openHarness(opts: HarnessOptions): Promise<Harness> {
     ],
   });
   try {
-    const page = await browser.newPage();
-    if (opts.verbose) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
     const blobs = new Map<string, Buffer>();
     let next = 0;
-    await page.route(`${ORIGIN}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      if (url.pathname === '/' || url.pathname === '/index.html') {
-        return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body><script type="module" src="/entry.js"></script></body></html>' });
-      }
-      if (url.pathname === '/entry.js') return route.fulfill({ contentType: 'text/javascript', body: code });
-      const blob = blobs.get(url.pathname);
-      if (blob) {
-        blobs.delete(url.pathname);
-        return route.fulfill({ contentType: 'application/octet-stream', body: blob });
-      }
-      return route.fulfill({ status: 404, body: 'not found' });
-    });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${ORIGIN}/`);
-    await page.waitForFunction(() => (window as unknown as { vlaReady?: boolean }).vlaReady === true, null, { timeout: 60_000 }).catch(() => {
-      throw new Error(`browser entry ${opts.entry} did not start: ${errors.join('; ') || 'no vlaReady flag'}`);
-    });
+    const open = async (): Promise<Page> => {
+      // One context per page: separate renderer processes, so pages really run in parallel.
+      const page = await (await browser.newContext()).newPage();
+      if (opts.verbose) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
+      await page.route(`${ORIGIN}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname === '/' || url.pathname === '/index.html') {
+          return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body><script type="module" src="/entry.js"></script></body></html>' });
+        }
+        if (url.pathname === '/entry.js') return route.fulfill({ contentType: 'text/javascript', body: code });
+        const blob = blobs.get(url.pathname);
+        if (blob) {
+          blobs.delete(url.pathname);
+          return route.fulfill({ contentType: 'application/octet-stream', body: blob });
+        }
+        return route.fulfill({ status: 404, body: 'not found' });
+      });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${ORIGIN}/`);
+      await page.waitForFunction(() => (window as unknown as { vlaReady?: boolean }).vlaReady === true, null, { timeout: 60_000 }).catch(() => {
+        throw new Error(`browser entry ${opts.entry} did not start: ${errors.join('; ') || 'no vlaReady flag'}`);
+      });
+      return page;
+    };
+    const pages: Page[] = [];
+    for (let i = 0; i < Math.max(1, opts.pages ?? 1); i++) pages.push(await open());
+    const page = pages[0];
     return {
       page,
+      pages,
       serve(bytes: Uint8Array): string {
         const path = `/blob/${next++}`;
         blobs.set(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -6,13 +6,14 @@
 // episode ends at the first step after which the task succeeds, at a sim failure, or at the
 // task's maxSteps; the instruction is drawn from the instance's paraphrases with a seeded RNG;
 // one renderer (one WebGL context) is reused for every episode.
-import { Rng } from '../../src/core/rng';
 import { DemoRecorder } from '../../src/data/demo';
 import { packDemo } from '../../src/data/pack';
 import { ExpertPolicy } from '../../src/expert';
 import { SimRenderer } from '../../src/render/SimRenderer';
+import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
 import { Sim } from '../../src/sim';
 import { getTask } from '../../src/tasks';
+import { pickParaphrase } from './args';
 
 /** One episode's request from Node. */
 export interface EpisodeRequest {
@@ -20,6 +21,9 @@ export interface EpisodeRequest {
   seed: number;
   width: number;
   height: number;
+  /** Renderer world options (shadows, shadow map size); omitted -> the renderer's defaults,
+   * which evaluation uses too: change them only together with evaluation. */
+  world?: Partial<WorldMirrorOptions>;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -35,11 +39,11 @@ export interface EpisodeResult {
 let renderer: SimRenderer | null = null;
 let rendererSize = '';
 
-function getRenderer(width: number, height: number): SimRenderer {
-  const key = `${width}x${height}`;
+function getRenderer(width: number, height: number, world: Partial<WorldMirrorOptions> = {}): SimRenderer {
+  const key = JSON.stringify([width, height, world]);
   if (!renderer || rendererSize !== key) {
     renderer?.dispose();
-    renderer = new SimRenderer({ cameras: { width, height } });
+    renderer = new SimRenderer({ cameras: { width, height }, world });
     rendererSize = key;
   }
   return renderer;
@@ -51,17 +55,12 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-/** Pick the instruction of an episode among the instance's paraphrases (seeded). */
-export function pickParaphrase(seed: number, paraphrases: readonly string[]): number {
-  return new Rng(seed).fork('paraphrase').int(paraphrases.length);
-}
-
 export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
   const expert = new ExpertPolicy(instance);
-  const r = getRenderer(req.width, req.height);
+  const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(
     {
       taskId: instance.taskId,

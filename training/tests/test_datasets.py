@@ -156,5 +156,84 @@ class TestLerobotExport(unittest.TestCase):
         self.assertGreater(np.corrcoef(got[0]["agentview_rgb"].ravel(), ref[0]["agentview_rgb"].ravel())[0, 1], 0.9)
 
 
+def collect(out, *extra, check=True):
+    return subprocess.run(["npx", "tsx", "scripts/collect.ts", "--out", out, *extra], cwd=ROOT, check=check, timeout=600,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@unittest.skipIf(shutil.which("npx") is None or not have_chromium(), "node/npx or chromium missing: no collection")
+class TestCollect(unittest.TestCase):
+    """`npm run collect` end to end (expert + sim + renderer in headless Chromium), read with h5py."""
+
+    ARGS = ("--suite", "spatial", "--episodes-per-task", "1", "--limit-tasks", "1", "--size", "32x24", "--seed", "5")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="vla-col-")
+        cls.path = os.path.join(cls.tmp, "c.hdf5")
+        cls.summary = json.loads(collect(cls.path, *cls.ARGS).stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_collected_file_has_the_documented_layout(self):
+        self.assertEqual(self.summary["demos"], 1)
+        with h5py.File(self.path, "r") as f:
+            info = json.loads(f["data"].attrs["problem_info"])
+            env = json.loads(f["data"].attrs["env_args"])
+            self.assertEqual(info["suite"], "spatial")
+            self.assertEqual((env["env_kwargs"]["camera_widths"], env["env_kwargs"]["camera_heights"]), (32, 24))
+            d = f["data"]["demo_0"]
+            T = int(d.attrs["num_samples"])
+            self.assertEqual(int(f["data"].attrs["total"]), T)
+            self.assertEqual(d["obs"]["agentview_rgb"].shape, (T, 24, 32, 3))
+            self.assertEqual(d["obs"]["eye_in_hand_rgb"].shape, (T, 24, 32, 3))
+            self.assertIn(_s(d.attrs["instruction"]), info["language_instruction"])
+            self.assertTrue(_s(d.attrs["task_id"]).startswith("spatial/"))
+            self.assertEqual(int(d.attrs["success"]), 1)
+            self.assertEqual((float(d["rewards"][-1]), int(d["dones"][-1]), int(d["dones"][:-1].sum())), (1.0, 1, 0))
+            proprio, ee = d["obs"]["proprio"][()], d["obs"]["ee_states"][()]
+            # ee_states and proprio describe the same TCP (proprio went through float32 in the sim).
+            np.testing.assert_allclose(ee[:, :3], proprio[:, :3], atol=1e-6)
+            q = proprio[:, 3:7] * np.sign(proprio[:, 6:7] + 1e-12)
+            angle = 2 * np.arctan2(np.linalg.norm(q[:, :3], axis=1), q[:, 3])
+            np.testing.assert_allclose(np.linalg.norm(ee[:, 3:], axis=1), angle, atol=1e-5)
+            np.testing.assert_allclose(d["obs"]["gripper_states"][:, 0] * 2, proprio[:, 7], atol=1e-6)
+            self.assertTrue(set(np.unique(d["actions"][:, 6])) <= {-1.0, 1.0})
+            img = d["obs"]["agentview_rgb"][()]
+            self.assertGreater(img.std(), 10)  # a rendered scene, not a blank frame
+            self.assertGreater(np.abs(img[-1].astype(int) - img[0]).mean(), 0.5)  # the arm moved
+            self.assertEqual(f["stats"]["actions"]["q99"].shape, (7,))
+
+    def test_same_seed_same_bytes(self):
+        again = os.path.join(self.tmp, "again.hdf5")
+        collect(again, *self.ARGS)
+        with open(self.path, "rb") as a, open(again, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_bad_input_clear_errors_no_file(self):
+        cases = [
+            (("--suite", "kitchen", "--episodes-per-task", "1"), os.path.join(self.tmp, "b1.hdf5"), "unknown suite"),
+            (("--suite", "spatial", "--episodes-per-task", "1", "--size", "0x0"), os.path.join(self.tmp, "b2.hdf5"),
+             "must be positive"),
+            (("--suite", "spatial", "--episodes-per-task", "1"), os.path.join(self.tmp, "missing", "b3.hdf5"),
+             "output folder does not exist"),
+            # /proc refuses new files even to root: the "exists but cannot write" case.
+            (("--suite", "spatial", "--episodes-per-task", "1"), "/proc/vla-collect-test.hdf5", "cannot write to"),
+        ]
+        for extra, out, message in cases:
+            r = collect(out, *extra, check=False)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn(message, r.stderr)
+            self.assertFalse(os.path.exists(out))
+        leftovers = [n for n in os.listdir(self.tmp) if "partial" in n or "probe" in n]
+        self.assertEqual(leftovers, [])
+
+
+def _s(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
 if __name__ == "__main__":
     unittest.main()
