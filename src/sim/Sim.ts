@@ -216,6 +216,7 @@ export class Sim {
     b.velocity.setZero();
     b.angularVelocity.setZero();
     b.aabbNeedsUpdate = true;
+    if (b.type === CANNON.Body.DYNAMIC) updateTableContact(b);
     for (const other of this.objects) other.body.wakeUp();
   }
 
