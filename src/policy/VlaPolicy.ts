@@ -59,11 +59,14 @@ export class VlaPolicy implements Policy {
 
   constructor(readonly model: VlaModel, options: Partial<VlaPolicyOptions> = {}) {
     const H = model.manifest.action.chunkLength;
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: H, ...options };
+    // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: H, ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
     const d = model.manifest.decoding;
-    this.settings = { ...d, ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
+    // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).
+    this.settings = { ...(d as Partial<DecoderSettings>), ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
     this.name = model.manifest.name;
     // Refuse an instruction override the model cannot take before any episode starts.
     if (this.opts.instruction !== undefined) model.tokenizer.encode(this.opts.instruction);

@@ -1,0 +1,80 @@
+// The contract between the headless evaluation page (evalPage.ts, window.vlaEval) and its Node
+// drivers (scripts/evalModel.ts, scripts/bench.ts, tests/e2e/runtime*.ts). Types only, so Node
+// code imports it without pulling in the browser runtime.
+// Invariant: every value crossing page.evaluate is plain JSON (numbers, strings, arrays).
+
+import type { DecoderSettings } from '../decoder';
+import type { EpisodeRow } from '../eval/types';
+import type { ChunkStats } from '../policy/VlaPolicy';
+import type { BackendInfo, BackendPreference } from '../runtime/ortBackend';
+
+export interface InitRequest {
+  /** Model folder URL path under the dev server, e.g. "/models/test-random". */
+  modelUrl: string;
+  /** Label used in messages, e.g. "models/test-random". */
+  modelLabel: string;
+  backend: BackendPreference;
+  /** Keep the prefix cache on the GPU between rounds (WebGPU only). @default true */
+  cacheOnDevice?: boolean;
+}
+
+export interface InitResult {
+  backend: BackendInfo;
+  loadMs: number;
+  manifest: { name: string; chunkLength: number; dims: number; tokens: number; cameras: string[]; decoding: Record<string, unknown> };
+}
+
+export interface EpisodeRequest {
+  task: string;
+  seed: number;
+  /** Replaces the template instruction. */
+  instruction?: string;
+  decoder: Partial<DecoderSettings>;
+  /** Actions executed per chunk. @default chunk length */
+  executeSteps?: number;
+  prefixCache: boolean;
+  /** Decoder RNG base seed. */
+  policySeed: number;
+  /** Cut the task's step limit (tests). */
+  maxSteps?: number;
+}
+
+export interface EpisodeResult {
+  row: EpisodeRow;
+  chunks: ChunkStats[];
+}
+
+export interface BenchRequest {
+  decoder: Partial<DecoderSettings>;
+  prefixCache: boolean;
+  /** Chunks to time (after one untimed warm-up chunk). */
+  chunks: number;
+  task: string;
+  seed: number;
+}
+
+export interface BenchResult {
+  nfe: number;
+  encoderRuns: number;
+  /** Per timed chunk. */
+  msPerChunk: number[];
+  encoderMs: number[];
+  roundsMs: number[];
+}
+
+export interface LogitsRequest {
+  task: string;
+  seed: number;
+  /** Action tokens fed to the decoder ([token]; the mask id where masked). */
+  tokens: number[];
+}
+
+export interface VlaEvalApi {
+  init(req: InitRequest): Promise<InitResult>;
+  episode(req: EpisodeRequest): Promise<EpisodeResult>;
+  bench(req: BenchRequest): Promise<BenchResult>;
+  /** Logits [token][vocab] for a rendered observation of (task, seed) and the given tokens. */
+  logits(req: LogitsRequest): Promise<number[]>;
+  /** Tries to load a model; resolves to the error message, or null when it loads. */
+  loadError(req: InitRequest): Promise<string | null>;
+}

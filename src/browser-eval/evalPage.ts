@@ -1,0 +1,145 @@
+// Headless evaluation page: sim + renderer + VLA policy in one page, driven from Node through
+// window.vlaEval (api.ts). One renderer (one WebGL context) and one loaded model per page; a
+// model on another backend is loaded with init() again.
+// Reference: src/eval/runner.ts (the same episode runner as the Node expert eval);
+// scripts/collect/page.ts (render each control step before acting).
+// Invariants: the policy observes frames rendered from the sim state it acts on (sync, then
+// render); camera frames are rendered at the manifest's camera size; `vlaReady` is set once
+// the module has loaded, before any model is.
+
+import { ExpertPolicy } from '../expert';
+import { proprioOf, runEpisode } from '../eval/runner';
+import type { Observation, SimLike } from '../eval/types';
+import { prepareTf } from '../policy/observation';
+import { fetchSource } from '../policy/sources';
+import { VlaModel } from '../policy/VlaModel';
+import { VlaPolicy } from '../policy/VlaPolicy';
+import { SimRenderer } from '../render/SimRenderer';
+import { createOrtBackend } from '../runtime/ortBackend';
+import { Sim } from '../sim';
+import type { SimState } from '../sim/types';
+import { getTask } from '../tasks';
+import type { TaskInstance } from '../tasks/types';
+import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, VlaEvalApi } from './api';
+
+let model: VlaModel | null = null;
+let renderer: SimRenderer | null = null;
+let rendererSize = '';
+
+function getRenderer(width: number, height: number): SimRenderer {
+  const key = `${width}x${height}`;
+  if (!renderer || rendererSize !== key) {
+    renderer?.dispose();
+    renderer = new SimRenderer({ cameras: { width, height } });
+    rendererSize = key;
+  }
+  return renderer;
+}
+
+function needModel(): VlaModel {
+  if (!model) throw new Error('vlaEval: call init() first');
+  return model;
+}
+
+/** Renders both model cameras for the sim's current state. */
+function observer(sim: Sim) {
+  const m = needModel().manifest;
+  const cam = m.cameras[0];
+  const r = getRenderer(cam.width, cam.height);
+  return (_s: SimLike, state: SimState, inst: TaskInstance): Observation => {
+    r.sync(sim);
+    const f = r.renderFrames();
+    const frame = (data: Uint8Array) => ({ data, width: f.width, height: f.height, channels: 3 as const });
+    return { instruction: inst.instruction, proprio: proprioOf(state), images: { agentview: frame(f.agentview), wrist: frame(f.wrist) } };
+  };
+}
+
+async function load(req: InitRequest): Promise<VlaModel> {
+  const backend = await createOrtBackend(req.backend);
+  const origin = globalThis.location.origin;
+  return VlaModel.load(fetchSource(`${origin}${req.modelUrl}`, req.modelLabel), backend, { cacheOnDevice: req.cacheOnDevice ?? true });
+}
+
+const api: VlaEvalApi = {
+  async init(req: InitRequest): Promise<InitResult> {
+    const t0 = performance.now();
+    await prepareTf();
+    if (model) await model.dispose();
+    model = null;
+    model = await load(req);
+    const m = model.manifest;
+    return {
+      backend: (model.backend as unknown as { info: InitResult['backend'] }).info,
+      loadMs: performance.now() - t0,
+      manifest: {
+        name: m.name,
+        chunkLength: m.action.chunkLength,
+        dims: m.action.dims,
+        tokens: m.action.chunkLength * m.action.dims,
+        cameras: m.cameras.map((c) => c.name),
+        decoding: { ...m.decoding },
+      },
+    };
+  },
+
+  async loadError(req: InitRequest): Promise<string | null> {
+    try {
+      const m = await load(req);
+      await m.dispose();
+      return null;
+    } catch (e) {
+      return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+  },
+
+  async episode(req: EpisodeRequest): Promise<EpisodeResult> {
+    const m = needModel();
+    const base = getTask(req.task).sample(req.seed);
+    const instance: TaskInstance = {
+      ...base,
+      ...(req.instruction !== undefined ? { instruction: req.instruction } : {}),
+      ...(req.maxSteps !== undefined ? { maxSteps: Math.min(req.maxSteps, base.maxSteps) } : {}),
+    };
+    const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, prefixCache: req.prefixCache, seed: req.policySeed });
+    let sim: Sim | null = null;
+    const makeSim = (scene: TaskInstance['scene']) => (sim = new Sim(scene));
+    const row = await runEpisode(instance, policy, makeSim, {
+      observe: (s, state, inst) => observer(sim!)(s, state, inst),
+    });
+    return { row, chunks: policy.chunks };
+  },
+
+  async bench(req: BenchRequest): Promise<BenchResult> {
+    const m = needModel();
+    const inst = getTask(req.task).sample(req.seed);
+    const sim = new Sim(inst.scene);
+    const obs = observer(sim)(sim, sim.state(), inst);
+    const policy = new VlaPolicy(m, { decoder: req.decoder, prefixCache: req.prefixCache, seed: req.seed });
+    await policy.reset(inst);
+    await policy.act(sim.state(), obs); // warm-up chunk, not timed
+    policy.clearStats();
+    for (let i = 0; i < req.chunks; i++) await policy.act(sim.state(), obs);
+    const c = policy.chunks;
+    return { nfe: c[0].nfe, encoderRuns: c[0].encoderRuns, msPerChunk: c.map((s) => s.totalMs), encoderMs: c.map((s) => s.encoderMs), roundsMs: c.map((s) => s.roundsMs) };
+  },
+
+  async logits(req: LogitsRequest): Promise<number[]> {
+    const m = needModel();
+    const inst = getTask(req.task).sample(req.seed);
+    const sim = new Sim(inst.scene);
+    // Move the arm a little with the expert so the frames are not the reset pose only.
+    const expert = new ExpertPolicy(inst);
+    for (let i = 0; i < 5; i++) sim.step(expert.act(sim.state()));
+    const obs = observer(sim)(sim, sim.state(), inst);
+    const { buildEncoderInputs } = await import('../policy/observation');
+    const inputs = buildEncoderInputs(m.manifest, m.tokenizer, { instruction: inst.instruction, proprio: obs.proprio, images: obs.images as never });
+    const cache = await m.encode(inputs);
+    try {
+      return Array.from(await m.logits(Int32Array.from(req.tokens), cache));
+    } finally {
+      m.releaseCache(cache);
+    }
+  },
+};
+
+Object.assign(window, { vlaEval: api, vlaReady: true });
