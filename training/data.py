@@ -1,0 +1,171 @@
+"""Training data in RAM: every frame of one or more datasets (HDF5 from `npm run collect`, or the
+LeRobot video export) loaded once as uint8, chunk sampling with numpy, and image augmentation.
+
+Reference: docs/data.md (layout, stats), models/README.md (input normalisation, bin rule).
+Invariants:
+- a sample is (demo, t) drawn uniformly over the frames of the split; its targets are the tokens
+  of actions[t : t + H]; a chunk that runs past the end of its demo is padded by REPEATING THE LAST
+  ACTION (the expert holds still after success), and the padded steps stay in the loss;
+- action tokens use the manifest rule uniform-floor-v1 with bounds = dataset q01/q99 (vectorised
+  here, checked against training/action_codec.py in the tests);
+- images: p -> (p / 255 - mean[c]) / std[c] (training/preprocess.py), NCHW float32; augmentation
+  (random shift: replicate-pad 4 px + random crop, per camera; mild brightness/contrast jitter)
+  only when asked, never at evaluation;
+- all randomness comes from the numpy Generator passed in (resumable, reproducible).
+"""
+import os
+from typing import Dict, List, Sequence
+
+import numpy as np
+
+from training import dataset_hdf5
+
+CAMERA_KEYS = {"agentview": "agentview_rgb", "wrist": "eye_in_hand_rgb"}  # model camera -> demo key
+SHIFT_PAD = 4  # px, DrQ-style random shift
+BRIGHTNESS, CONTRAST = 0.1, 0.1  # jitter factors drawn from U(1 - x, 1 + x)
+
+
+def _load_source(path: str):
+    """Demo dicts and action/proprio stats (None when the source has none) of one dataset."""
+    if os.path.isdir(path):  # LeRobot export (videos + parquet)
+        from training import dataset_lerobot
+        return dataset_lerobot.load_demos(path), None
+    with dataset_hdf5.Hdf5Demos(path) as ds:
+        demos = [ds.read_demo(i) for i in range(len(ds))]
+        return demos, ds.stats()
+
+
+def encode_actions(actions: np.ndarray, low: Sequence[float], high: Sequence[float], bins: int) -> np.ndarray:
+    """(..., D) float actions -> int64 bins by uniform-floor-v1, in float64 in the documented order."""
+    lo, hi = np.asarray(low, np.float64), np.asarray(high, np.float64)
+    t = (np.asarray(actions, np.float64) - lo) / (hi - lo)
+    x_norm = np.clip(t * 2 - 1, -1.0, 1.0)
+    return np.clip(np.floor((x_norm + 1) / 2 * bins), 0, bins - 1).astype(np.int64)
+
+
+class FrameStore:
+    """All frames of the given datasets, concatenated. Arrays are indexed by global frame f:
+    images[cam] (F, H, W, 3) uint8, proprio (F, 8) float64, actions (F, 7) float64,
+    demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
+
+    def __init__(self, paths: Sequence[str]):
+        demos, stats = [], []
+        for p in paths:
+            d, s = _load_source(p)
+            if not d:
+                raise ValueError(f"{p}: no demos")
+            demos += d
+            stats.append(s)
+        self.paths = list(paths)
+        self.instructions = [d["instruction"] for d in demos]
+        self.task_ids = [d["task_id"] for d in demos]
+        self.demo_len = np.array([len(d["actions"]) for d in demos], np.int64)
+        self.demo_start = np.concatenate([[0], np.cumsum(self.demo_len)[:-1]]).astype(np.int64)
+        self.demo_of = np.repeat(np.arange(len(demos)), self.demo_len)
+        self.images = {cam: np.concatenate([d[key] for d in demos]) for cam, key in CAMERA_KEYS.items()}
+        self.proprio = np.concatenate([np.asarray(d["proprio"], np.float64) for d in demos])
+        self.actions = np.concatenate([np.asarray(d["actions"], np.float64) for d in demos])
+        # One file: its stored stats (exactly the TS computation). Several files or a LeRobot copy:
+        # recompute with numpy by the same rules (population std, linear quantiles).
+        if len(paths) == 1 and stats[0] is not None:
+            self.stats = stats[0]
+        else:
+            self.stats = {k: {"mean": a.mean(0), "std": a.std(0), "min": a.min(0), "max": a.max(0),
+                              "q01": np.quantile(a, 0.01, axis=0), "q99": np.quantile(a, 0.99, axis=0)}
+                          for k, a in (("actions", self.actions), ("proprio", self.proprio))}
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.demo_of)
+
+    @property
+    def image_size(self) -> int:
+        h, w = self.images["agentview"].shape[1:3]
+        return h if h == w else -1
+
+    def all_instructions(self, extra: Sequence[str] = ()) -> List[str]:
+        return sorted(set(self.instructions) | set(extra))
+
+    def image_stats(self, max_frames: int = 2000) -> Dict[str, List[float]]:
+        """Per-channel mean/std in [0, 1] over both cameras (evenly spaced frames, deterministic)."""
+        idx = np.linspace(0, self.n_frames - 1, min(max_frames, self.n_frames)).astype(np.int64)
+        px = np.concatenate([self.images[c][idx].reshape(-1, 3) for c in self.images]).astype(np.float64) / 255.0
+        return {"image_mean": px.mean(0).tolist(), "image_std": np.maximum(px.std(0), 1e-3).tolist()}
+
+
+def split_demos(store: FrameStore, n_eval: int):
+    """(train demo ids, eval demo ids). Held out: the last demo of each task that has two or more,
+    up to n_eval, spread over tasks; if that gives none, the last n_eval demos (if any remain)."""
+    n = len(store.demo_len)
+    last = {}
+    counts = {}
+    for i, t in enumerate(store.task_ids):
+        last[t] = i
+        counts[t] = counts.get(t, 0) + 1
+    held = sorted(last[t] for t in sorted(last) if counts[t] >= 2)[:n_eval]
+    if not held and n > n_eval:
+        held = list(range(n - n_eval, n))
+    held_set = set(held)
+    return [i for i in range(n) if i not in held_set], held
+
+
+class ChunkSampler:
+    """Batches of (images, instruction ids, proprio, target tokens) from a FrameStore split."""
+
+    def __init__(self, store: FrameStore, demos: Sequence[int], tok, chunk_len: int, bins: int,
+                 stats: Dict, cameras: Sequence[str]):
+        self.store, self.chunk_len, self.cameras = store, chunk_len, list(cameras)
+        self.frames = np.concatenate([np.arange(store.demo_start[d], store.demo_start[d] + store.demo_len[d])
+                                      for d in demos]) if len(demos) else np.zeros(0, np.int64)
+        self.tokens = encode_actions(store.actions, stats["action_low"], stats["action_high"], bins)  # (F, 7)
+        enc = [tok.encode(s) for s in store.instructions]
+        self.ids = np.array([e[0] for e in enc], np.int64)  # (n_demos, L)
+        self.mask = np.array([e[1] for e in enc], np.int64)
+        self.proprio = ((store.proprio - np.asarray(stats["proprio_mean"])) /
+                        np.asarray(stats["proprio_std"])).astype(np.float32)  # (F, 8)
+        self.img_mean = np.asarray(stats["image_mean"], np.float32)
+        self.img_std = np.asarray(stats["image_std"], np.float32)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def chunk_rows(self, f: np.ndarray) -> np.ndarray:
+        """(B,) frames -> (B, H) frame rows of actions[t : t + H], clamped to the demo's last frame."""
+        d = self.store.demo_of[f]
+        end = self.store.demo_start[d] + self.store.demo_len[d] - 1
+        return np.minimum(f[:, None] + np.arange(self.chunk_len)[None, :], end[:, None])
+
+    def images(self, cam: str, f: np.ndarray, rng, augment: bool) -> np.ndarray:
+        x = self.store.images[cam][f].astype(np.float32) * (1.0 / 255.0)  # (B, H, W, 3)
+        if augment:
+            x = random_shift(x, rng)
+            x = colour_jitter(x, rng)
+        x = (x - self.img_mean) / self.img_std
+        return np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # (B, 3, H, W)
+
+    def batch(self, rng: np.random.Generator, batch_size: int, augment: bool, frames=None) -> Dict[str, np.ndarray]:
+        f = self.frames[rng.integers(0, len(self.frames), batch_size)] if frames is None else np.asarray(frames)
+        d = self.store.demo_of[f]
+        return {
+            "images": [self.images(c, f, rng, augment) for c in self.cameras],
+            "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
+            "targets": self.tokens[self.chunk_rows(f)].reshape(len(f), -1),  # (B, H * 7), [step][dim]
+        }
+
+
+def random_shift(x: np.ndarray, rng, pad: int = SHIFT_PAD) -> np.ndarray:
+    """(B, H, W, 3): replicate-pad by `pad` px and crop back at a random offset per image."""
+    B, H, W, _ = x.shape
+    p = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
+    oy = rng.integers(0, 2 * pad + 1, B)
+    ox = rng.integers(0, 2 * pad + 1, B)
+    return np.stack([p[i, oy[i]:oy[i] + H, ox[i]:ox[i] + W] for i in range(B)])
+
+
+def colour_jitter(x: np.ndarray, rng) -> np.ndarray:
+    """(B, H, W, 3) in [0, 1]: contrast about the image mean, then brightness, clipped to [0, 1]."""
+    B = x.shape[0]
+    c = rng.uniform(1 - CONTRAST, 1 + CONTRAST, (B, 1, 1, 1)).astype(np.float32)
+    b = rng.uniform(1 - BRIGHTNESS, 1 + BRIGHTNESS, (B, 1, 1, 1)).astype(np.float32)
+    m = x.mean(axis=(1, 2, 3), keepdims=True)
+    return np.clip(((x - m) * c + m) * b, 0.0, 1.0)

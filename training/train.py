@@ -1,0 +1,292 @@
+"""Train the VLA with the discrete-diffusion objective (nanoGPT train.py style: reads top to
+bottom; all disk and device work is here, none in the model). Recipes: training/recipes.md.
+
+  /usr/bin/python3 -m training.train --data=data/spatial.hdf5 --out_dir=training/runs/cpu \
+      --steps=3000 --batch_size=32 --n_layer=4 [--resume]
+
+Any TrainConfig or ModelConfig field is an override `--key=value` (JSON values); unknown keys are
+errors. Objective (DESIGN.md, Discrete Diffusion VLA arXiv 2508.20072 / MaskGIT): per sample,
+u ~ U(0, 1), mask ratio r = cos(pi/2 * u), n_mask = max(1, ceil(r * N)) of the N = H * 7 action
+tokens replaced by the mask id; cross-entropy on masked positions only. K mask draws per sample
+share one encode_prefix (the prefix never sees the actions).
+Invariants: a run resumed from its checkpoint gives the same weights as an uninterrupted run
+(rng states saved; evaluation uses its own fixed-seed rng); checkpoints are written atomically and
+are what `python3 -m training.export_onnx --checkpoint` reads.
+Runs on Debian's torch 1.13 (CPU) and PyTorch 2.x (CUDA, bf16 autocast).
+"""
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from training.config import ModelConfig, apply_overrides, parse_cli_overrides
+from training.data import ChunkSampler, FrameStore, split_demos
+from training.decoding import decode, make_settings
+from training.model import VLA
+from training.tokenizer import Tokenizer, build_tokenizer
+
+MIN_BOUND_WIDTH = 1e-3  # a constant action dim (q01 == q99) still needs high > low in the manifest
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: Tuple[str, ...] = ()  # HDF5 files and/or LeRobot export folders
+    out_dir: str = "training/runs/default"
+    name: str = "vla-small"  # model name in the manifest
+    steps: int = 3000
+    batch_size: int = 64  # samples (prefixes) per step; the decoder sees batch_size * mask_draws
+    mask_draws: int = 2  # K mask draws per prefix
+    lr: float = 1e-3
+    min_lr: float = 1e-4
+    warmup_steps: int = 100
+    weight_decay: float = 0.05
+    grad_clip: float = 1.0
+    augment: bool = True
+    eval_demos: int = 4  # held-out demos (split_demos)
+    eval_interval: int = 500
+    eval_batches: int = 4  # held-out batches of batch_size for loss / masked accuracy
+    eval_mask_ratio: float = 0.5  # fixed ratio for the held-out masked-token accuracy
+    eval_decode_samples: int = 16  # held-out samples fully decoded (DD, T = 12, greedy)
+    log_interval: int = 10
+    ckpt_interval: int = 500
+    seed: int = 0
+    device: str = "auto"  # auto | cpu | cuda
+    num_threads: int = 0  # torch.set_num_threads; 0 = leave torch's default
+    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
+    resume: bool = False
+
+
+def parse_args(argv) -> Tuple[TrainConfig, dict]:
+    """CLI -> (TrainConfig, ModelConfig overrides). `--resume` alone means `--resume=true`."""
+    argv = ["--resume=true" if a == "--resume" else a for a in argv]
+    raw = parse_cli_overrides(argv)
+    tkeys, mkeys = {f.name for f in fields(TrainConfig)}, {f.name for f in fields(ModelConfig)}
+    for k in raw:
+        if k not in tkeys and k not in mkeys:
+            raise ValueError(f"unknown key {k!r}; train keys: {', '.join(sorted(tkeys))}; "
+                             f"model keys: {', '.join(sorted(mkeys))}")
+    tover = {k: v for k, v in raw.items() if k in tkeys}
+    if isinstance(tover.get("data"), str):
+        tover["data"] = tover["data"].split(",")
+    return apply_overrides(TrainConfig(), tover), {k: v for k, v in raw.items() if k in mkeys}
+
+
+def lr_at(step: int, c: TrainConfig) -> float:
+    """Linear warmup, then cosine decay to min_lr at the last step."""
+    if step < c.warmup_steps:
+        return c.lr * (step + 1) / c.warmup_steps
+    p = min(1.0, (step - c.warmup_steps) / max(1, c.steps - c.warmup_steps))
+    return c.min_lr + 0.5 * (1 + math.cos(math.pi * p)) * (c.lr - c.min_lr)
+
+
+def draw_masks(rng: np.random.Generator, rows: int, n_tokens: int, ratio: Optional[float] = None) -> np.ndarray:
+    """(rows, n_tokens) bool, True = masked. ratio None: cosine schedule r = cos(pi/2 * u);
+    n_mask = max(1, ceil(r * n_tokens)), positions uniformly at random."""
+    r = np.cos(np.pi / 2 * rng.random(rows)) if ratio is None else np.full(rows, ratio)
+    n_mask = np.maximum(1, np.ceil(r * n_tokens - 1e-9)).astype(np.int64)
+    rank = np.argsort(rng.random((rows, n_tokens)), axis=1).argsort(axis=1)  # random permutation ranks
+    return rank < n_mask[:, None]
+
+
+def to_device(b: dict, device) -> dict:
+    out = {k: torch.from_numpy(v).to(device) for k, v in b.items() if k != "images"}
+    out["images"] = [torch.from_numpy(x).to(device) for x in b["images"]]
+    return out
+
+
+def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
+    Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on unmasked)."""
+    cfg = model.cfg
+    K = masks.shape[0] // b["targets"].size(0)
+    targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
+    m = torch.from_numpy(masks).to(targets.device)
+    tokens = torch.where(m, torch.full_like(targets, cfg.mask_id), targets)
+    with autocast():
+        cache, prefix_mask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+        logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
+    t = torch.where(m, targets, torch.full_like(targets, -100))
+    return F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100), logits, t
+
+
+@torch.no_grad()
+def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> dict:
+    """Held-out loss (cosine masks), masked-token accuracy at eval_mask_ratio, full DD decode
+    accuracy (T = 12, greedy). A fixed-seed rng: the same samples every time, training rng untouched."""
+    model.eval()
+    rng = np.random.default_rng(12345)
+    N = model.cfg.n_action_tokens
+    losses, correct, total = [], 0, 0
+    for _ in range(c.eval_batches):
+        b = to_device(sampler.batch(rng, c.batch_size, augment=False), device)
+        loss, _, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast)
+        losses.append(loss.item())
+        _, logits, t = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
+        sel = t >= 0
+        correct += (logits.argmax(-1)[sel] == t[sel]).sum().item()
+        total += sel.sum().item()
+    b = to_device(sampler.batch(rng, c.eval_decode_samples, augment=False), device)
+    settings = make_settings({"rounds": min(12, N), "temperature": 0.0})
+    with autocast():
+        cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+    dec_ok, bin_err = 0, 0.0
+    for i in range(c.eval_decode_samples):
+        ci, pi = [(k[i:i + 1], v[i:i + 1]) for k, v in cache], pmask[i:i + 1]
+
+        def tokens_to_logits(tokens, _round):
+            x = torch.from_numpy(tokens.astype(np.int64))[None].to(device)
+            with autocast():
+                return model.decode_same_batch(x, ci, pi)[0].float().cpu().numpy().reshape(-1)
+
+        out = decode(tokens_to_logits, (model.cfg.chunk_len, model.cfg.action_dim), model.cfg.mask_id,
+                     settings, rng=_decoder_rng(i)).tokens
+        tgt = b["targets"][i].cpu().numpy()
+        dec_ok += int((out == tgt).sum())
+        bin_err += float(np.abs(out.astype(np.int64) - tgt).mean())
+    model.train()
+    return {"eval_loss": float(np.mean(losses)), "eval_masked_acc": correct / max(1, total),
+            "eval_decode_acc": dec_ok / (N * c.eval_decode_samples),
+            "eval_decode_bin_err": bin_err / c.eval_decode_samples}
+
+
+def _decoder_rng(i: int):
+    from training.decoding import Rng
+    return Rng(i)
+
+
+def save_checkpoint(path: str, obj: dict) -> None:
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)  # atomic: a crash leaves the previous checkpoint intact
+
+
+def main(argv=None) -> dict:
+    c, model_over = parse_args(sys.argv[1:] if argv is None else argv)
+    if not c.data:
+        raise ValueError("--data=<file.hdf5 or lerobot folder>[,more] is required")
+    device = torch.device("cuda" if c.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if c.device == "auto" else c.device))
+    if c.num_threads > 0:
+        torch.set_num_threads(c.num_threads)
+    os.makedirs(c.out_dir, exist_ok=True)
+    ckpt_path, log_path = os.path.join(c.out_dir, "ckpt.pt"), os.path.join(c.out_dir, "log.jsonl")
+    ck = torch.load(ckpt_path, map_location="cpu") if c.resume else None
+
+    # ---- data: all frames in RAM, tokenizer and stats from the dataset ----
+    t0 = time.time()
+    store = FrameStore(c.data)
+    if ck is not None:  # the checkpoint's tokenizer, stats and model config win (same dataset assumed)
+        tok, stats, mcfg = Tokenizer(ck["tokenizer"]), ck["stats"], apply_overrides(ModelConfig(), ck["config"])
+    else:
+        mcfg = apply_overrides(ModelConfig(), model_over)
+        tok = build_tokenizer(store.all_instructions(), max_length=mcfg.max_instr_len)
+        if "instr_vocab_size" not in model_over:
+            mcfg = apply_overrides(mcfg, {"instr_vocab_size": tok.vocab_size})
+        a = store.stats["actions"]
+        mid, half = (a["q01"] + a["q99"]) / 2, np.maximum((a["q99"] - a["q01"]) / 2, MIN_BOUND_WIDTH / 2)
+        stats = {**store.image_stats(), "proprio_mean": store.stats["proprio"]["mean"].tolist(),
+                 "proprio_std": np.maximum(store.stats["proprio"]["std"], 1e-6).tolist(),
+                 "action_low": (mid - half).tolist(), "action_high": (mid + half).tolist()}
+    if store.image_size != mcfg.image_size:
+        raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
+                         f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
+    train_demos, eval_demos = split_demos(store, c.eval_demos)
+    mk = lambda demos: ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras)  # noqa: E731
+    train_s, eval_s = mk(train_demos), (mk(eval_demos) if eval_demos else None)
+    print(f"data: {len(store.demo_len)} demos, {store.n_frames} frames ({len(train_s)} train, "
+          f"{0 if eval_s is None else len(eval_s)} held out in demos {eval_demos}); vocab {tok.vocab_size}; "
+          f"loaded in {time.time() - t0:.1f}s", flush=True)
+
+    # ---- model and optimiser ----
+    torch.manual_seed(c.seed)
+    model = VLA(mcfg).to(device)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n]
+    no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": c.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=c.lr, betas=(0.9, 0.95))
+    use_amp = c.amp and device.type == "cuda" and torch.cuda.is_bf16_supported()
+    autocast = (lambda: torch.autocast(device_type="cuda", dtype=torch.bfloat16)) if use_amp else \
+        (lambda: torch.autocast(device_type="cpu", enabled=False))
+    rng = np.random.default_rng(c.seed)
+    step, elapsed0 = 0, 0.0
+    if ck is not None:
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        step, elapsed0 = ck["step"], ck["elapsed"]
+        rng.bit_generator.state = ck["rng"]["numpy"]
+        torch.set_rng_state(ck["rng"]["torch"])
+        if device.type == "cuda" and ck["rng"].get("cuda") is not None:
+            torch.cuda.set_rng_state(ck["rng"]["cuda"])
+        if os.path.exists(log_path):  # drop log lines written after the checkpoint
+            with open(log_path) as f:
+                keep = [ln for ln in f if json.loads(ln)["step"] <= step]
+            with open(log_path, "w") as f:
+                f.writelines(keep)
+    elif os.path.exists(log_path):
+        os.remove(log_path)
+    print(f"model: {model.num_params():,} parameters, prefix {mcfg.prefix_len} + {mcfg.n_action_tokens} action "
+          f"tokens; device {device}{' bf16' if use_amp else ''}, threads {torch.get_num_threads()}; "
+          f"{'resumed at step ' + str(step) if ck else 'from scratch'}", flush=True)
+
+    def checkpoint(last_eval):
+        save_checkpoint(ckpt_path, {
+            "config": mcfg.to_dict(), "model": model.state_dict(), "optimizer": opt.state_dict(),
+            "step": step, "elapsed": elapsed0 + time.time() - t_start, "train_config": asdict(c),
+            "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state(),
+                    "cuda": torch.cuda.get_rng_state() if device.type == "cuda" else None},
+            "tokenizer": tok.to_json(), "stats": stats, "name": c.name,
+            "description": f"VLA trained from scratch on {', '.join(os.path.basename(p) for p in c.data)} "
+                           f"with the discrete-diffusion objective ({model.num_params():,} parameters).",
+            "training": {"data": [os.path.basename(p) for p in c.data], "demos": len(store.demo_len),
+                         "frames": store.n_frames, "steps": step, "config": mcfg.to_dict(),
+                         "train_config": {k: v for k, v in asdict(c).items() if k not in ("resume", "out_dir")},
+                         "parameters": model.num_params(), "held_out": last_eval, "device": str(device)},
+            "evaluation": None})
+
+    # ---- training loop ----
+    log = open(log_path, "a")
+    t_start, t_log, tokens_seen, last_eval = time.time(), time.time(), 0, None
+    model.train()
+    while step < c.steps:
+        lr = lr_at(step, c)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        b = to_device(train_s.batch(rng, c.batch_size, c.augment), device)
+        masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
+        loss, _, _ = masked_loss(model, b, masks, autocast)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if c.grad_clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
+        opt.step()
+        step += 1
+        tokens_seen += int(masks.sum())
+        rec = None
+        if step % c.log_interval == 0 or step == c.steps:
+            dt = time.time() - t_log
+            rec = {"step": step, "loss": round(loss.item(), 5), "lr": lr, "masked_tokens_per_s": round(tokens_seen / dt, 1),
+                   "s_per_step": round(dt / (c.log_interval if step % c.log_interval == 0 else step % c.log_interval), 4),
+                   "elapsed": round(elapsed0 + time.time() - t_start, 2)}
+            t_log, tokens_seen = time.time(), 0
+        if eval_s is not None and (step % c.eval_interval == 0 or step == c.steps):
+            last_eval = {"step": step, **evaluate(model, eval_s, c, device, autocast)}
+            rec = {**(rec or {"step": step}), **{k: round(v, 5) for k, v in last_eval.items() if k != "step"}}
+        if rec is not None:
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            print(json.dumps(rec), flush=True)
+        if step % c.ckpt_interval == 0 or step == c.steps:
+            checkpoint(last_eval)
+    log.close()
+    return {"step": step, "last_eval": last_eval, "checkpoint": ckpt_path}
+
+
+if __name__ == "__main__":
+    main()
