@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseEvalArgs, selectTasks, UsageError, type EvalArgs } from '../src/eval/args';
-import { formatMarkdown, formatTable } from '../src/eval/format';
+import { formatMarkdown, formatTable, reportToJson } from '../src/eval/format';
 import { buildReport } from '../src/eval/report';
 import { episodeSeed, runEpisode } from '../src/eval/runner';
 import type { EpisodeRow, Policy } from '../src/eval/types';
@@ -60,7 +60,7 @@ async function main(args: EvalArgs): Promise<void> {
   process.stdout.write(`${formatTable(report)}\n`);
   if (args.out) {
     mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(report, null, 1)}\n`);
+    writeFileSync(args.out, reportToJson(report));
     const md = args.out.replace(/\.json$/i, '') + '.md';
     writeFileSync(md, formatMarkdown(report));
     process.stderr.write(`wrote ${args.out} and ${md}\n`);

@@ -69,3 +69,11 @@ export function formatMarkdown(report: EvalReport, title = `Evaluation: ${report
   ];
   return [...head, ...table, ''].join('\n');
 }
+
+/** JSON text of a report: summaries indented, one episode row per line (compact and diffable). */
+export function reportToJson(report: EvalReport): string {
+  const { episodes, ...rest } = report;
+  const head = JSON.stringify({ ...rest, episodes: [] }, null, 1);
+  const rows = episodes.map((e) => `  ${JSON.stringify(e)}`).join(',\n');
+  return `${head.replace(/"episodes": \[\]\n\}$/, `"episodes": [\n${rows}\n ]\n}`)}\n`;
+}

@@ -1,7 +1,7 @@
 // Episode runner (with a scripted fake sim), report aggregation, Wilson intervals, CLI args.
 import { describe, expect, it } from 'vitest';
 import { parseEvalArgs, selectTasks, UsageError } from '../../src/eval/args';
-import { formatMarkdown, formatTable } from '../../src/eval/format';
+import { formatMarkdown, formatTable, reportToJson } from '../../src/eval/format';
 import { buildReport, wilson } from '../../src/eval/report';
 import { episodeSeed, runEpisode } from '../../src/eval/runner';
 import type { EpisodeRow, Policy, SimLike } from '../../src/eval/types';
@@ -96,6 +96,7 @@ describe('wilson', () => {
     expect(lo2).toBeCloseTo(0.963, 3);
     expect(hi2).toBe(1);
     expect(wilson(0, 20)[0]).toBe(0);
+    expect(wilson(2300, 2300)[1]).toBe(1);
     expect(wilson(0, 0)).toEqual([0, 1]);
   });
 });
@@ -130,6 +131,15 @@ describe('buildReport', () => {
       expect(md).toContain(s);
     }
     expect(md.split('\n').filter((l) => l.startsWith('|')).length).toBe(2 + 3 + 2 + 2);
+  });
+  it('serialises to JSON that parses back to the same report, one episode per line', () => {
+    const text = reportToJson(report);
+    expect(JSON.parse(text)).toEqual(report);
+    expect(text.split('\n').filter((l) => l.trimStart().startsWith('{"task"')).length).toBe(rows.length);
+  });
+  it('handles a report without episodes', () => {
+    const empty = buildReport([], { policy: 'p', seed: 0, episodesPerTask: 1, createdAt: 'now' });
+    expect(JSON.parse(reportToJson(empty))).toEqual(empty);
   });
 });
 
