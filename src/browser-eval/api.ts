@@ -16,6 +16,8 @@ export interface InitRequest {
   backend: BackendPreference;
   /** Keep the prefix cache on the GPU between rounds (WebGPU only). @default true */
   cacheOnDevice?: boolean;
+  /** WASM threads; only the page's first init sets them. @default min(4, cores) when isolated */
+  wasmThreads?: number;
 }
 
 export interface InitResult {

@@ -55,7 +55,7 @@ function observer(sim: Sim) {
 }
 
 async function load(req: InitRequest): Promise<VlaModel> {
-  const backend = await createOrtBackend(req.backend);
+  const backend = await createOrtBackend(req.backend, { wasmThreads: req.wasmThreads });
   const origin = globalThis.location.origin;
   return VlaModel.load(fetchSource(`${origin}${req.modelUrl}`, req.modelLabel), backend, { cacheOnDevice: req.cacheOnDevice ?? true });
 }

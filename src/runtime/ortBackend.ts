@@ -50,14 +50,21 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
-function configureEnv(): void {
+/** Options of createOrtBackend; env-wide ones apply only to the page's first call. */
+export interface OrtBackendOptions {
+  /** WASM threads (env-wide). @default min(4, cores) when cross-origin isolated, else 1 */
+  wasmThreads?: number;
+}
+
+function configureEnv(opts: OrtBackendOptions): void {
   if (configured) return;
   configured = true;
   const isolated = globalThis.crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
   // Threads need SharedArrayBuffer, which only a cross-origin isolated page has.
-  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(MAX_WASM_THREADS, cores)) : 1;
+  const want = opts.wasmThreads ?? Math.min(MAX_WASM_THREADS, cores);
+  ort.env.wasm.numThreads = isolated ? Math.max(1, want) : 1;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
 }
@@ -82,8 +89,8 @@ export function probeWebGpu(): Promise<{ ok: boolean; text: string }> {
 }
 
 /** Chooses and prepares a backend. Forcing 'webgpu' without an adapter is an error. */
-export async function createOrtBackend(pref: BackendPreference = 'auto'): Promise<Backend & { info: BackendInfo }> {
-  configureEnv();
+export async function createOrtBackend(pref: BackendPreference = 'auto', opts: OrtBackendOptions = {}): Promise<Backend & { info: BackendInfo }> {
+  configureEnv(opts);
   const probe = await probeWebGpu();
   if (pref === 'webgpu' && !probe.ok) throw new BackendError(`WebGPU was requested but is not available: ${probe.text}`);
   const name: BackendName = pref === 'wasm' || !probe.ok ? 'wasm' : 'webgpu';

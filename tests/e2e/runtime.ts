@@ -1,0 +1,72 @@
+// Browser runtime e2e (headless Chromium, SwiftShader WebGPU): the same observation and tokens
+// give the same logits on WASM and WebGPU within LOGIT_TOLERANCE; a closed-loop episode runs
+// end to end on each backend; WebGPU keeps the prefix cache in GPU buffers; a model folder the
+// server does not have is refused as "file not found" (not a wasm "magic word" error).
+// Run alone: `npx tsx tests/e2e/runtime.ts`; or call runtimeE2e(check) from tests/e2e/run.ts.
+// Invariant: prints one line per check and, alone, ends with `runtime e2e: N passed, M failed`
+// and a non-zero exit code on any failure.
+import { pathToFileURL } from 'node:url';
+import { openEvalBrowser } from '../../scripts/lib/evalBrowser';
+
+/** Max |logit_wasm - logit_webgpu| allowed (float32; different kernels and summation order). */
+export const LOGIT_TOLERANCE = 1e-3;
+const MODEL = { modelUrl: '/models/test-random', modelLabel: 'models/test-random' };
+const TASK = 'object/red_cube_in_bowl';
+const INSTRUCTION = 'put the red cube in the bowl';
+const STEPS = 16;
+
+export type Check = (name: string, ok: boolean, detail?: string) => void;
+
+export async function runtimeE2e(check: Check): Promise<void> {
+  const b = await openEvalBrowser();
+  try {
+    // Tokens: half committed (a fixed pattern), half masked, as in a mid-decode round.
+    const tokens = Array.from({ length: 56 }, (_, i) => (i % 2 ? 256 : (i * 37) % 256));
+    const logits: Record<string, number[]> = {};
+    for (const backend of ['wasm', 'webgpu'] as const) {
+      const init = await b.call('init', { ...MODEL, backend });
+      check(`${backend}: model loads on the requested backend`, init.backend.name === backend, `${init.backend.threads} threads, adapter ${init.backend.adapter}, ${init.loadMs.toFixed(0)} ms`);
+      if (backend === 'webgpu') check('webgpu: prefix cache stays in GPU buffers', init.backend.deviceOutputs === true);
+      logits[backend] = await b.call('logits', { task: TASK, seed: 2, tokens });
+      const ep = await b.call('episode', { task: TASK, seed: 1, instruction: INSTRUCTION, decoder: { mode: 'dd', rounds: 12 }, prefixCache: true, policySeed: 0, maxSteps: STEPS });
+      const nfes = ep.chunks.map((c) => c.nfe);
+      check(
+        `${backend}: closed-loop episode runs end to end`,
+        ep.row.steps === STEPS && ep.row.failure === 'timeout' && nfes.length === STEPS / 8 && nfes.every((n) => n === 12),
+        `${ep.row.steps} steps, ${ep.row.failure ?? 'success'}${ep.row.detail ? ` (${ep.row.detail})` : ''}, NFE ${nfes.join(',')}, ${ep.chunks.map((c) => c.totalMs.toFixed(0)).join('/')} ms per chunk`,
+      );
+    }
+    const [a, g] = [logits.wasm, logits.webgpu];
+    let maxDiff = 0;
+    let infMismatch = 0;
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i]) || !Number.isFinite(g[i])) infMismatch += a[i] === g[i] ? 0 : 1;
+      else maxDiff = Math.max(maxDiff, Math.abs(a[i] - g[i]));
+    }
+    check(
+      `wasm vs webgpu logits agree within ${LOGIT_TOLERANCE}`,
+      a.length === 56 * 257 && g.length === a.length && infMismatch === 0 && maxDiff <= LOGIT_TOLERANCE,
+      `max abs diff ${maxDiff.toExponential(2)} over ${a.length} logits, ${infMismatch} -Infinity mismatches`,
+    );
+    const missing = await b.call('loadError', { modelUrl: '/models/no-such-model', modelLabel: 'models/no-such-model', backend: 'wasm' });
+    check('a missing model folder is refused as file not found', !!missing && missing.includes('models/no-such-model/manifest.json: file not found'), missing ?? 'loaded?!');
+    check('no console errors on the evaluation page', b.errors.length === 0, b.errors.slice(0, 3).join(' | '));
+  } finally {
+    await b.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const results: boolean[] = [];
+  const check: Check = (name, ok, detail = '') => {
+    results.push(ok);
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+  };
+  runtimeE2e(check)
+    .catch((e: unknown) => check('runtime e2e completed', false, e instanceof Error ? e.message.split('\n')[0] : String(e)))
+    .finally(() => {
+      const failed = results.filter((r) => !r).length;
+      console.log(`runtime e2e: ${results.length - failed} passed, ${failed} failed`);
+      process.exit(failed ? 1 : 0);
+    });
+}
