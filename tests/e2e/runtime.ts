@@ -8,8 +8,9 @@
 import { pathToFileURL } from 'node:url';
 import { openEvalBrowser } from '../../scripts/lib/evalBrowser';
 
-/** Max |logit_wasm - logit_webgpu| allowed (float32; different kernels and summation order). */
-export const LOGIT_TOLERANCE = 1e-3;
+/** Max |logit_wasm - logit_webgpu| (float32, different kernels and summation order; the same
+ * bound as the PyTorch-vs-ORT parity test). Measured on SwiftShader WebGPU: 1.8e-7. */
+export const LOGIT_TOLERANCE = 1e-4;
 const MODEL = { modelUrl: '/models/test-random', modelLabel: 'models/test-random' };
 const TASK = 'object/red_cube_in_bowl';
 const INSTRUCTION = 'put the red cube in the bowl';
