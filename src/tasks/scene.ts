@@ -27,7 +27,8 @@ export const SIZES: Record<ObjectKind, number> = {
   tray: defaultSize('tray'),
 };
 
-/** Radius of a circle that contains the object's footprint at any yaw. */
+/** Radius of a circle that contains the object's footprint at any yaw. Same rule as the sim's
+ * scene validation (tests/tasks check they agree); kept here so tasks need no physics import. */
 export function footprintRadius(kind: ObjectKind, size = SIZES[kind]): number {
   // Cubes and the square tray reach their corners at size / sqrt(2).
   return kind === 'cube' || kind === 'tray' ? (size * Math.SQRT2) / 2 : size / 2;

@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { getTask, SUITES, TASKS, tasksInSuite } from '../../src/tasks';
 import { GOAL_LAYOUT, JITTER } from '../../src/tasks/goal';
-import { fits } from '../../src/tasks/scene';
+import { footprintRadius as simFootprint, validateSceneSpec } from '../../src/sim/scene';
+import { footprintRadius, fits } from '../../src/tasks/scene';
+import type { ObjectSpec } from '../../src/sim/types';
 import { slotsOf } from '../../src/tasks/templates';
 import type { Goal } from '../../src/tasks/types';
 import { solvedState, stateFromScene } from './fixtures';
@@ -59,6 +61,7 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
       expect(inst.taskId).toBe(task.id);
       expect(inst.maxSteps).toBe(task.maxSteps);
       const objs = inst.scene.objects;
+      expect(() => validateSceneSpec(inst.scene)).not.toThrow();
       expect(new Set(objs.map((o) => o.id)).size).toBe(objs.length);
       objs.forEach((o, i) => {
         const others = objs.filter((_, j) => j !== i);
@@ -81,6 +84,45 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
 });
 
 describe('suite-specific structure', () => {
+  it('footprints agree with the sim', () => {
+    for (const kind of ['cube', 'cylinder', 'ball', 'bowl', 'plate', 'tray'] as const) {
+      for (const size of [undefined, 0.05, 0.13]) expect(footprintRadius(kind, size)).toBe(simFootprint({ kind, size }));
+    }
+  });
+
+  it('spatial: the target satisfies its relation and the other cubes do not (independent check)', () => {
+    const pos = (objs: ObjectSpec[], id: string) => objs.find((o) => o.id === id)!;
+    const dist = (a: ObjectSpec, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
+    for (const t of tasksInSuite('spatial')) {
+      for (const seed of SEEDS) {
+        const inst = t.sample(seed);
+        const objs = inst.scene.objects;
+        const g = inst.goals[0];
+        if (g.type !== 'in') throw new Error('spatial tasks are placements');
+        const target = pos(objs, g.object);
+        const others = objs.filter((o) => o.kind === 'cube' && o.id !== target.id);
+        const name = t.id.split('/')[1];
+        // Signed coordinate along the relation's direction, relative to the landmark.
+        const rel: Record<string, (o: ObjectSpec) => number> = {
+          cube_left_of_bowl_to_plate: (o) => o.y - pos(objs, 'bowl').y,
+          cube_right_of_plate_to_bowl: (o) => pos(objs, 'plate').y - o.y,
+          cube_in_front_of_plate_to_bowl: (o) => pos(objs, 'plate').x - o.x,
+          cube_behind_bowl_to_plate: (o) => o.x - pos(objs, 'bowl').x,
+          cube_nearest_plate_to_bowl: (o) => -dist(o, pos(objs, 'plate')),
+          cube_between_bowls_to_plate: (o) => {
+            const a = pos(objs, 'bowl_1');
+            const b = pos(objs, 'bowl_2');
+            return -dist(o, { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 });
+          },
+        };
+        const f = rel[name];
+        expect(f, `no independent check for ${name}`).toBeDefined();
+        for (const o of others) expect(f(target), `${t.id} seed ${seed}`).toBeGreaterThan(f(o) + 0.04);
+        if (!name.startsWith('cube_nearest') && !name.startsWith('cube_between')) expect(f(target)).toBeGreaterThan(0.05);
+      }
+    }
+  });
+
   it('spatial: the cubes share a colour, so only the relation identifies the target', () => {
     for (const t of tasksInSuite('spatial')) {
       const inst = t.sample(5);
