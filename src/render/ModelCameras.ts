@@ -55,8 +55,9 @@ export class ModelCameras {
   readonly agentCamera: THREE.PerspectiveCamera;
   readonly wristCamera: THREE.PerspectiveCamera;
   private readonly opts: ModelCameraOptions;
-  private targets: THREE.WebGLRenderTarget[] = [];
-  private rgba = new Uint8Array(0); // [row (bottom-up)][col][rgba], GL readback scratch
+  private target: THREE.WebGLRenderTarget | null = null;
+  // GL readback scratch: [row (bottom-up)][col (agent view 0..w-1, wrist w..2w-1)][rgba]
+  private rgba = new Uint8Array(0);
   private out: { agentview: Uint8Array; wrist: Uint8Array } = {
     agentview: new Uint8Array(0),
     wrist: new Uint8Array(0),
@@ -85,27 +86,27 @@ export class ModelCameras {
     return this.opts.height;
   }
 
-  /** Reallocates targets and buffers for a new frame size (e.g. 64x64 for training). */
+  /** Reallocates the target and buffers for a new frame size (e.g. 64x64 for training). */
   setSize(width: number, height: number): void {
     if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height))) {
       throw new Error(`ModelCameras.setSize: width and height must be positive integers, got ${width}x${height}`);
     }
-    for (const t of this.targets) t.dispose();
+    this.target?.dispose();
     this.opts.width = width;
     this.opts.height = height;
-    this.targets = [0, 1].map(() => {
-      const t = new THREE.WebGLRenderTarget(width, height, {
-        samples: this.opts.samples,
-        depthBuffer: true,
-        colorSpace: THREE.SRGBColorSpace,
-        type: THREE.UnsignedByteType,
-        format: THREE.RGBAFormat,
-        minFilter: THREE.LinearFilter,
-        generateMipmaps: false,
-      });
-      return t;
+    // One target holds both views side by side (agent view left, wrist right), so a step
+    // costs a single readback: each readPixels is a full round trip to the GPU process.
+    this.target = new THREE.WebGLRenderTarget(2 * width, height, {
+      samples: this.opts.samples,
+      depthBuffer: true,
+      colorSpace: THREE.SRGBColorSpace,
+      type: THREE.UnsignedByteType,
+      format: THREE.RGBAFormat,
+      minFilter: THREE.LinearFilter,
+      generateMipmaps: false,
     });
-    this.rgba = new Uint8Array(width * height * 4);
+    this.target.scissorTest = true;
+    this.rgba = new Uint8Array(2 * width * height * 4);
     this.out = { agentview: new Uint8Array(width * height * 3), wrist: new Uint8Array(width * height * 3) };
     for (const cam of [this.agentCamera, this.wristCamera]) {
       cam.aspect = width / height;
@@ -122,39 +123,43 @@ export class ModelCameras {
    * may keep; otherwise the internal buffers (valid until the next call). */
   render(scene: THREE.Scene, copy = false): ModelFrames {
     const r = this.renderer;
-    const prevTarget = r.getRenderTarget();
-    this.renderOne(scene, this.agentCamera, this.targets[0], this.out.agentview);
-    this.renderOne(scene, this.wristCamera, this.targets[1], this.out.wrist);
-    r.setRenderTarget(prevTarget);
+    const t = this.target!;
     const { width, height } = this.opts;
+    const prevTarget = r.getRenderTarget();
+    r.setRenderTarget(t);
+    for (const [i, cam] of [this.agentCamera, this.wristCamera].entries()) {
+      t.viewport.set(i * width, 0, width, height);
+      t.scissor.set(i * width, 0, width, height);
+      r.setRenderTarget(t); // re-applies the target's viewport and scissor
+      r.render(scene, cam);
+    }
+    r.readRenderTargetPixels(t, 0, 0, 2 * width, height, this.rgba);
+    r.setRenderTarget(prevTarget);
+    flipRgbaToRgb(this.rgba, 2 * width, 0, this.out.agentview, width, height);
+    flipRgbaToRgb(this.rgba, 2 * width, width, this.out.wrist, width, height);
     if (!copy) return { agentview: this.out.agentview, wrist: this.out.wrist, width, height };
     return { agentview: this.out.agentview.slice(), wrist: this.out.wrist.slice(), width, height };
   }
 
-  private renderOne(
-    scene: THREE.Scene,
-    camera: THREE.Camera,
-    target: THREE.WebGLRenderTarget,
-    rgb: Uint8Array,
-  ): void {
-    const { width, height } = this.opts;
-    this.renderer.setRenderTarget(target);
-    this.renderer.render(scene, camera);
-    this.renderer.readRenderTargetPixels(target, 0, 0, width, height, this.rgba);
-    flipRgbaToRgb(this.rgba, rgb, width, height);
-  }
-
   dispose(): void {
-    for (const t of this.targets) t.dispose();
-    this.targets = [];
+    this.target?.dispose();
+    this.target = null;
   }
 }
 
-/** Copies a bottom-up RGBA readback into a top-down RGB frame (drops alpha).
- * src: [row (bottom-up)][col][rgba]; dst: [row (top-down)][col][rgb]. */
-export function flipRgbaToRgb(src: Uint8Array, dst: Uint8Array, width: number, height: number): void {
+/** Copies one view out of a bottom-up RGBA readback into a top-down RGB frame (drops alpha).
+ * src: [row (bottom-up)][col 0..srcWidth-1][rgba], the view starting at column `col0`;
+ * dst: [row (top-down)][col 0..width-1][rgb]. */
+export function flipRgbaToRgb(
+  src: Uint8Array,
+  srcWidth: number,
+  col0: number,
+  dst: Uint8Array,
+  width: number,
+  height: number,
+): void {
   for (let r = 0; r < height; r++) {
-    let s = (height - 1 - r) * width * 4;
+    let s = ((height - 1 - r) * srcWidth + col0) * 4;
     let d = r * width * 3;
     for (let c = 0; c < width; c++, s += 4, d += 3) {
       dst[d] = src[s];

@@ -8,7 +8,7 @@ import * as THREE from 'three';
 import type { Pose, SimState } from '../sim/types';
 import { useZUp } from './coords';
 import { ModelCameras, type ModelCameraOptions, type ModelFrames } from './ModelCameras';
-import { WorldMirror, type WorldMirrorOptions } from './WorldMirror';
+import { DEFAULT_WORLD_MIRROR_OPTIONS, WorldMirror, type WorldMirrorOptions } from './WorldMirror';
 
 /** What the renderer reads from a simulator (the `Sim` class satisfies it). */
 export interface SimSource {
@@ -52,12 +52,12 @@ export class SimRenderer {
     // No tone mapping: render targets skip it anyway, and the page should show the colours
     // the model sees.
     this.renderer.toneMapping = THREE.NoToneMapping;
-    const shadows = options.world?.shadows ?? true;
-    this.renderer.shadowMap.enabled = shadows;
-    this.renderer.shadowMap.type = THREE.PCFShadowMap;
+    const world = { ...DEFAULT_WORLD_MIRROR_OPTIONS, ...options.world };
+    this.renderer.shadowMap.enabled = world.shadows;
+    this.renderer.shadowMap.type = world.shadowType === 'basic' ? THREE.BasicShadowMap : THREE.PCFShadowMap;
     // The shadow map is redrawn once per sync (see sync), not once per camera.
     this.renderer.shadowMap.autoUpdate = false;
-    this.world = new WorldMirror(options.world);
+    this.world = new WorldMirror(world);
     this.cameras = new ModelCameras(this.renderer, options.cameras);
   }
 

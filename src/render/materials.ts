@@ -19,16 +19,48 @@ export const OBJECT_COLORS: Readonly<Record<ColorName, number>> = {
   pink: 0xf27ab8,
 };
 
+/** Lighting model of every surface. 'standard' is physically based (GGX specular);
+ * 'lambert' is diffuse-only and several times cheaper per pixel on a software GPU. */
+export type Shading = 'standard' | 'lambert';
+export type SceneMaterial = THREE.MeshStandardMaterial | THREE.MeshLambertMaterial;
+
+/** Surface description independent of the lighting model. */
+interface Surface {
+  color?: number;
+  map?: THREE.Texture;
+  roughness: number;
+  metalness?: number;
+  /** Multiply by the geometry's per-vertex `color` (merged multi-colour bodies). */
+  vertexColors?: boolean;
+}
+
+function makeMaterial(shading: Shading, s: Surface): SceneMaterial {
+  const vertexColors = s.vertexColors ?? false;
+  if (shading === 'lambert') {
+    return new THREE.MeshLambertMaterial({ color: s.color ?? 0xffffff, map: s.map ?? null, vertexColors });
+  }
+  return new THREE.MeshStandardMaterial({
+    color: s.color ?? 0xffffff,
+    map: s.map ?? null,
+    vertexColors,
+    roughness: s.roughness,
+    metalness: s.metalness ?? 0,
+  });
+}
+
 /** Every material the scene uses, keyed by role. */
 export interface SceneMaterials {
-  objects: Record<ColorName, THREE.MeshStandardMaterial>;
-  tableTop: THREE.MeshStandardMaterial;
-  tableLeg: THREE.MeshStandardMaterial;
-  floor: THREE.MeshStandardMaterial;
-  armLink: THREE.MeshStandardMaterial;
-  armJoint: THREE.MeshStandardMaterial;
-  finger: THREE.MeshStandardMaterial;
+  objects: Record<ColorName, SceneMaterial>;
+  tableTop: SceneMaterial;
+  tableLeg: SceneMaterial;
+  floor: SceneMaterial;
+  /** The whole arm: white links, dark joints and fingers come from vertex colours
+   * (ARM_COLORS), so each arm frame is one draw call. */
+  arm: SceneMaterial;
 }
+
+/** sRGB hex of the arm's parts (painted as vertex colours): a white and graphite Panda. */
+export const ARM_COLORS = { link: 0xe8e9eb, joint: 0x2b2d31, finger: 0x3a3d42 } as const;
 
 /** Builds a small procedural wood texture (streaky grain) so the table does not read as a
  * flat slab in the model cameras. Deterministic: no random numbers, only sines. */
@@ -61,28 +93,22 @@ function woodTexture(): THREE.DataTexture {
   return tex;
 }
 
-export function createMaterials(): SceneMaterials {
-  const objects = {} as Record<ColorName, THREE.MeshStandardMaterial>;
+export function createMaterials(shading: Shading): SceneMaterials {
+  const objects = {} as Record<ColorName, SceneMaterial>;
   for (const name of Object.keys(OBJECT_COLORS) as ColorName[]) {
-    objects[name] = new THREE.MeshStandardMaterial({
-      color: OBJECT_COLORS[name],
-      roughness: 0.55,
-      metalness: 0.0,
-    });
+    objects[name] = makeMaterial(shading, { color: OBJECT_COLORS[name], roughness: 0.55 });
   }
   return {
     objects,
-    tableTop: new THREE.MeshStandardMaterial({ map: woodTexture(), roughness: 0.75 }),
-    tableLeg: new THREE.MeshStandardMaterial({ color: 0x4a3626, roughness: 0.8 }),
-    floor: new THREE.MeshStandardMaterial({ color: 0x3b3f46, roughness: 0.95 }),
-    armLink: new THREE.MeshStandardMaterial({ color: 0xe8e9eb, roughness: 0.4, metalness: 0.05 }),
-    armJoint: new THREE.MeshStandardMaterial({ color: 0x2b2d31, roughness: 0.5, metalness: 0.1 }),
-    finger: new THREE.MeshStandardMaterial({ color: 0x3a3d42, roughness: 0.6 }),
+    tableTop: makeMaterial(shading, { map: woodTexture(), roughness: 0.75 }),
+    tableLeg: makeMaterial(shading, { color: 0x4a3626, roughness: 0.8 }),
+    floor: makeMaterial(shading, { color: 0x3b3f46, roughness: 0.95 }),
+    arm: makeMaterial(shading, { roughness: 0.45, metalness: 0.05, vertexColors: true }),
   };
 }
 
 export function disposeMaterials(m: SceneMaterials): void {
   for (const mat of Object.values(m.objects)) mat.dispose();
   m.tableTop.map?.dispose();
-  for (const mat of [m.tableTop, m.tableLeg, m.floor, m.armLink, m.armJoint, m.finger]) mat.dispose();
+  for (const mat of [m.tableTop, m.tableLeg, m.floor, m.arm]) mat.dispose();
 }

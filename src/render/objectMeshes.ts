@@ -3,18 +3,21 @@
 // visual covers the same volume, so a grasp looks like a grasp and a drop lands where it shows.
 // Invariants: each visual's origin is the object's body origin (the centre of its bounding
 // box), its axis is world +z, and it is built once per scene object. Solid kinds and the tray
-// are drawn part by part from the collision parts; the bowl and the plate are smooth lathes
+// are drawn from the collision parts, merged into one mesh (one draw call); the bowl and the plate are smooth lathes
 // with the same outer radii and height as their collision parts.
 import * as THREE from 'three';
 import { objectGeometry, type ShapePart } from '../sim';
 import type { ObjectState } from '../sim/types';
 import { yAxisToZ } from './coords';
 import type { SceneMaterials } from './materials';
+import { mergeParts, type Part } from './mergeParts';
 
-/** Bowl wall lean and wall thickness: the values of src/sim/shapes.ts (BOWL_TILT, WALL),
- * which it does not export. */
+/** Bowl wall lean, wall and floor thickness: the values of src/sim/shapes.ts (BOWL_TILT, WALL,
+ * FLOOR), which it does not export. The floor is drawn-only there: what sits in the bowl rests
+ * on the table and sinks FLOOR into the drawn floor, so it must stay that thin here too. */
 const BOWL_TILT = 0.35;
 const WALL = 0.008;
+const FLOOR = 0.002;
 /** Radial segments: round objects are small in frame, 32 is smooth at the main view's size. */
 const SEGMENTS = 32;
 
@@ -29,8 +32,8 @@ function bowlProfile(radius: number, height: number): THREE.Vector2[] {
     new THREE.Vector2(radius, height - lip),
     new THREE.Vector2(radius - lip, height),
     new THREE.Vector2(radius - WALL - lip, height - lip),
-    new THREE.Vector2(bottom - WALL, WALL),
-    new THREE.Vector2(0, WALL),
+    new THREE.Vector2(bottom - WALL, FLOOR),
+    new THREE.Vector2(0, FLOOR),
   ];
 }
 
@@ -48,21 +51,22 @@ function plateProfile(radius: number, height: number): THREE.Vector2[] {
   ];
 }
 
-/** A mesh for one convex collision part, placed in the body frame. */
-function partMesh(p: ShapePart, material: THREE.Material): THREE.Mesh {
-  let geo: THREE.BufferGeometry;
+/** One convex collision part as a three.js primitive placed in the body frame. */
+function partGeometry(p: ShapePart): Part {
+  let geometry: THREE.BufferGeometry;
   if (p.type === 'box') {
     const h = p.halfExtents!;
-    geo = new THREE.BoxGeometry(2 * h[0], 2 * h[1], 2 * h[2]);
+    geometry = new THREE.BoxGeometry(2 * h[0], 2 * h[1], 2 * h[2]);
   } else if (p.type === 'sphere') {
-    geo = new THREE.SphereGeometry(p.radius!, SEGMENTS, SEGMENTS / 2);
+    geometry = new THREE.SphereGeometry(p.radius!, SEGMENTS, SEGMENTS / 2);
   } else {
-    geo = yAxisToZ(new THREE.CylinderGeometry(p.radius!, p.radius!, p.height!, SEGMENTS));
+    geometry = yAxisToZ(new THREE.CylinderGeometry(p.radius!, p.radius!, p.height!, SEGMENTS));
   }
-  const m = new THREE.Mesh(geo, material);
-  m.position.set(...p.offset);
-  m.quaternion.set(...p.quaternion);
-  return m;
+  return {
+    geometry,
+    position: new THREE.Vector3(...p.offset),
+    quaternion: new THREE.Quaternion(...p.quaternion),
+  };
 }
 
 /** A lathe around world +z, shifted so its bounding box is centred on the origin. */
@@ -82,7 +86,9 @@ export function createObjectMesh(obj: ObjectState, materials: SceneMaterials): T
   } else if (obj.kind === 'plate') {
     root.add(latheMesh(plateProfile(obj.size / 2, obj.height), obj.height, mat));
   } else {
-    for (const p of objectGeometry(obj.kind, obj.size).parts) root.add(partMesh(p, mat));
+    // Drawn-only parts (receptacle floors) included: they are what the eye expects to see.
+    const parts = objectGeometry(obj.kind, obj.size).parts.map(partGeometry);
+    root.add(new THREE.Mesh(mergeParts(parts), mat));
   }
   root.traverse((o) => {
     o.castShadow = true;

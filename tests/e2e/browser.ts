@@ -4,7 +4,7 @@
 // chromium is driven through executablePath; SwiftShader gives WebGL2 and WebGPU on CPU).
 // Invariants: every server and browser started here is closed by the returned close();
 // nothing listens beyond 127.0.0.1.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
@@ -78,3 +78,47 @@ export async function startSession(): Promise<{ url: string; browser: Browser; c
     },
   };
 }
+
+/** CPU seconds (user + system) used so far by every live descendant of this Node process:
+ * the browser's processes (renderer, GPU/SwiftShader) and the dev server's helpers. A cost
+ * measure that, unlike wall time, hardly moves when other jobs share the CPU. Linux only
+ * (/proc); returns NaN elsewhere. */
+export function descendantCpuSeconds(): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return NaN;
+  }
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const d of entries) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state ppid ... utime(14) stime(15).
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(rest[1]));
+      ticks.set(Number(d), Number(rest[11]) + Number(rest[12]));
+    } catch {
+      // The process ended while we read /proc.
+    }
+  }
+  const mine = new Set<number>([process.pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (!mine.has(pid) && mine.has(ppid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
+  }
+  mine.delete(process.pid);
+  let total = 0;
+  for (const pid of mine) total += ticks.get(pid) ?? 0;
+  return total / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Linux USER_HZ: /proc times are in 1/100 s on every mainstream architecture. */
+const CLOCK_TICKS_PER_SECOND = 100;

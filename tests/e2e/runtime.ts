@@ -37,6 +37,17 @@ export async function runtimeE2e(check: Check): Promise<void> {
         `${ep.row.steps} steps, ${ep.row.failure ?? 'success'}${ep.row.detail ? ` (${ep.row.detail})` : ''}, NFE ${nfes.join(',')}, ${ep.chunks.map((c) => c.totalMs.toFixed(0)).join('/')} ms per chunk`,
       );
     }
+    // Runs are serialised page-wide: two concurrent calls give what two sequential calls give.
+    const other = tokens.map((t, i) => (i % 3 ? t : 256));
+    const both = await b.page.evaluate(
+      ([t1, t2]) => {
+        const api = (window as unknown as { vlaEval: { logits(r: unknown): Promise<number[]> } }).vlaEval;
+        return Promise.all([api.logits({ task: 'object/red_cube_in_bowl', seed: 2, tokens: t1 }), api.logits({ task: 'object/red_cube_in_bowl', seed: 2, tokens: t2 })]);
+      },
+      [tokens, other] as const,
+    );
+    const seq2 = await b.call('logits', { task: TASK, seed: 2, tokens: other });
+    check('concurrent runs are serialised (no "session already started", same logits)', JSON.stringify(both[0]) === JSON.stringify(logits.webgpu) && JSON.stringify(both[1]) === JSON.stringify(seq2));
     const [a, g] = [logits.wasm, logits.webgpu];
     let maxDiff = 0;
     let infMismatch = 0;
