@@ -50,7 +50,6 @@ const toInt64 = (a: ArrayLike<number>, out: BigInt64Array): BigInt64Array => {
 export class VlaModel {
   /** Action tokens per chunk N = chunkLength * dims. */
   readonly tokensPerChunk: number;
-  private readonly tokenBuf: BigInt64Array; // [token], reused every round
   private round = 0;
 
   private constructor(
@@ -64,7 +63,6 @@ export class VlaModel {
     private readonly cacheOnDevice: boolean,
   ) {
     this.tokensPerChunk = manifest.action.chunkLength * manifest.action.dims;
-    this.tokenBuf = new BigInt64Array(this.tokensPerChunk);
   }
 
   /** Loads and checks a model folder; see the invariants above for what is refused. */
@@ -148,7 +146,9 @@ export class VlaModel {
     const m = this.manifest;
     const N = this.tokensPerChunk;
     if (tokens.length !== N) throw new ModelLoadError(`${this.label}: expected ${N} action tokens, got ${tokens.length}`);
-    const feeds: Record<string, TensorLike> = { action_tokens: this.backend.int64(toInt64(tokens, this.tokenBuf), [1, N]), ...cache.tensors };
+    // A fresh buffer per call: runs are queued, so a shared one could change before its run starts.
+    const actionTokens = this.backend.int64(toInt64(tokens, new BigInt64Array(N)), [1, N]);
+    const feeds: Record<string, TensorLike> = { action_tokens: actionTokens, ...cache.tensors };
     const file = `${this.label}/${m.onnx.decoder.file}`;
     let out: Record<string, TensorLike>;
     try {
