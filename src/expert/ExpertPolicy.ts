@@ -12,7 +12,7 @@
 
 import type { Policy } from '../eval/types';
 import type { SimState, Vec3 } from '../sim/types';
-import { goalHolds } from '../tasks/predicates';
+import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
 import { goalPhases, type Phase, type PhaseName } from './phases';
@@ -83,7 +83,7 @@ export class ExpertPolicy implements Policy {
     if (!phase || this.settling >= 0) {
       // Between goals (or all done): stay where we are with the gripper as it was.
       this.hold ??= [...state.arm.tcp.position];
-      const yaw = Math.atan2(2 * state.arm.tcp.quaternion[3] * state.arm.tcp.quaternion[2], 1 - 2 * state.arm.tcp.quaternion[2] ** 2);
+      const yaw = yawOf(state.arm.tcp.quaternion);
       return [...this.motion.command(state, { position: this.hold, yaw, vmax: 0.008 }), this.lastGripper];
     }
     const t = phase.target(state);
