@@ -1,6 +1,7 @@
 // `npm run eval`: runs a policy on task episodes in the headless sim and writes a JSON report
 // (plus a Markdown table beside it), printing progress on stderr and a table at the end.
 //   npm run eval -- --policy expert --episodes-per-task 100 --out reports/expert.json
+//   npm run eval -- --policy model --model models/test-random --backend wasm ... (docs/runtime.md)
 // Episode seeds derive from --seed (src/eval/runner.ts episodeSeed), so a run is reproducible
 // and any subset (--suite, --task) sees the same episodes as the full run.
 // Exit codes: 0 done, 2 usage error (bad flag, policy, suite, task or count), 1 anything else.
@@ -14,6 +15,8 @@ import { episodeSeed, runEpisode } from '../src/eval/runner';
 import type { EpisodeRow, Policy } from '../src/eval/types';
 import { ExpertPolicy } from '../src/expert';
 import { Sim } from '../src/sim';
+import { evalModelCli } from './evalModel';
+import { wantsModelPolicy } from './lib/modelArgs';
 
 /** Policies runnable from Node. A browser-run model plugs into the same runner elsewhere. */
 const POLICIES: Record<string, () => Policy> = {
@@ -67,17 +70,24 @@ async function main(args: EvalArgs): Promise<void> {
   }
 }
 
-let args: EvalArgs;
-try {
-  args = parseEvalArgs(process.argv.slice(2), Object.keys(POLICIES));
-} catch (e) {
-  if (e instanceof UsageError) {
-    process.stderr.write(`eval: ${e.message}\n`);
-    process.exit(2);
+const argv = process.argv.slice(2);
+if (wantsModelPolicy(argv)) {
+  // `--policy model --model models/<name> ...`: the model runs in headless Chromium
+  // (scripts/evalModel.ts); same report, plus a `decode` block and charts in the Markdown.
+  evalModelCli(argv);
+} else {
+  let args: EvalArgs;
+  try {
+    args = parseEvalArgs(argv, Object.keys(POLICIES));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`eval: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
   }
-  throw e;
+  main(args).catch((e: unknown) => {
+    process.stderr.write(`eval: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
 }
-main(args).catch((e: unknown) => {
-  process.stderr.write(`eval: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});

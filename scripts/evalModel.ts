@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatMarkdown, formatTable } from '../src/eval/format';
+import { formatMarkdown, formatTable, reportToJson } from '../src/eval/format';
 import { buildReport } from '../src/eval/report';
 import type { EpisodeRow, EvalReport } from '../src/eval/types';
 import type { ChunkStats } from '../src/policy/VlaPolicy';
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   const md = formatMarkdown(report) + modelMarkdown(report, d);
   if (args.out) {
     mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(report, null, 1)}\n`);
+    writeFileSync(args.out, reportToJson(report));
   }
   const mdPath = args.md ?? (args.out ? args.out.replace(/\.json$/i, '') + '.md' : undefined);
   if (mdPath) {
