@@ -1,4 +1,4 @@
-// `npm run export:lerobot -- --in data/<name>.hdf5 --out data/<name>_lerobot [--codec vp9|avc]
+// `npm run export:lerobot -- --in data/<name>.hdf5 --out data/<name>_lerobot [--codec vp9|av1|avc]
 //  [--quantizer Q] [--bitrate B]`: the compact, shareable LeRobot v3 copy of a collected dataset (parquet
 // tables + one MP4 per camera encoded with WebCodecs in headless Chromium). docs/data.md.
 // Invariants: atomic output folder (see src/data/lerobotExport.ts); clear errors, exit code 1.
@@ -6,12 +6,13 @@ import { existsSync } from 'node:fs';
 import { Hdf5DatasetReader } from '../src/data/hdf5Reader';
 import { exportLerobot } from '../src/data/lerobotExport';
 import { openHarness } from './collect/browser';
+import type { VideoCodecName } from './collect/videoEncoder';
 import { DEFAULT_VIDEO, browserVideoSink } from './collect/videoSink';
 
 export interface ExportArgs {
   input: string;
   out: string;
-  codec: 'avc' | 'vp9';
+  codec: VideoCodecName;
   quantizer: number;
   bitrate: number;
   fps: number;
@@ -30,12 +31,12 @@ export function parseExportArgs(argv: string[]): ExportArgs {
     else if (flag === '--out') a.out = need();
     else if (flag === '--codec') {
       const c = need();
-      if (c !== 'avc' && c !== 'vp9') throw new Error(`--codec must be avc or vp9, got ${c}`);
+      if (c !== 'avc' && c !== 'vp9' && c !== 'av1') throw new Error(`--codec must be vp9, av1 or avc, got ${c}`);
       a.codec = c;
     } else if (flag === '--quantizer') a.quantizer = Number(need());
     else if (flag === '--bitrate') a.bitrate = Number(need());
     else if (flag === '--fps') a.fps = Number(need());
-    else throw new Error(`unknown option ${flag}; usage: export:lerobot -- --in X.hdf5 --out DIR [--codec vp9|avc] [--quantizer Q (vp9)] [--bitrate B (avc)] [--fps 20]`);
+    else throw new Error(`unknown option ${flag}; usage: export:lerobot -- --in X.hdf5 --out DIR [--codec vp9|av1|avc] [--quantizer Q (vp9, av1)] [--bitrate B (avc)] [--fps 20]`);
   }
   if (!a.input) throw new Error('--in is required');
   if (!a.out) throw new Error('--out is required');

@@ -14,16 +14,19 @@ import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat,
 
 /** Options of one video stream. */
 export interface VideoStreamOptions {
-  /** 'vp9' (default) or 'avc' (H.264). */
-  codec: 'avc' | 'vp9';
+  /** 'vp9' (default), 'av1' or 'avc' (H.264). */
+  codec: VideoCodecName;
   width: number;
   height: number;
   fps: number;
-  /** VP9 quantizer 0..63; lower is better quality and bigger. */
+  /** VP9 / AV1 quantizer 0..63; lower is better quality and bigger. */
   quantizer: number;
   /** H.264 target bitrate, bits per second. */
   bitrate: number;
 }
+
+/** Codecs the export can write (all decodable by Debian's OpenCV / FFmpeg). */
+export type VideoCodecName = 'avc' | 'vp9' | 'av1';
 
 interface Stream {
   opts: VideoStreamOptions;
@@ -40,10 +43,10 @@ interface Stream {
 const streams = new Map<string, Stream>();
 
 /** Full WebCodecs codec string for a small frame. */
-function codecString(codec: 'avc' | 'vp9'): string {
+function codecString(codec: VideoCodecName): string {
   // H.264 Constrained Baseline level 3.1 (no B-frames: decode order = presentation order);
-  // VP9 profile 0, level 1.0, 8-bit.
-  return codec === 'avc' ? 'avc1.42e01f' : 'vp09.00.10.08';
+  // VP9 profile 0, level 1.0, 8-bit; AV1 Main profile, level 3.0, 8-bit.
+  return { avc: 'avc1.42e01f', vp9: 'vp09.00.10.08', av1: 'av01.0.04M.08' }[codec];
 }
 
 export async function videoStart(key: string, opts: VideoStreamOptions): Promise<void> {
@@ -103,7 +106,7 @@ export async function videoAdd(key: string, url: string, count: number, keyFrame
       colorSpace: { matrix: 'smpte170m', primaries: 'smpte170m', transfer: 'smpte170m', fullRange: false },
     });
     const options: VideoEncoderEncodeOptions = { keyFrame: keys.has(i) || s.frames === 0 };
-    if (codec === 'vp9') (options as Record<string, unknown>).vp9 = { quantizer };
+    if (codec !== 'avc') (options as Record<string, unknown>)[codec] = { quantizer };
     s.encoder.encode(frame, options);
     frame.close();
     s.frames++;

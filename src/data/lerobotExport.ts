@@ -33,7 +33,7 @@ export interface LerobotExportOptions {
   /** Frames per second of the data. @default 20 */
   fps: number;
   /** Video codec. @default 'vp9' */
-  codec: 'avc' | 'vp9';
+  codec: 'avc' | 'vp9' | 'av1';
   /** Pixel stride of the image statistics (every n-th pixel). @default 7 */
   statsStride: number;
   onProgress?: (done: number, total: number) => void;

@@ -73,7 +73,7 @@ export interface InfoInput {
   fps: number;
   width: number;
   height: number;
-  codec: 'avc' | 'vp9';
+  codec: 'avc' | 'vp9' | 'av1';
   /** Extra provenance (source file, collection args). */
   source: Record<string, unknown>;
 }
@@ -86,7 +86,7 @@ function videoFeature(i: InfoInput) {
     info: {
       'video.height': i.height,
       'video.width': i.width,
-      'video.codec': i.codec === 'avc' ? 'h264' : 'vp9',
+      'video.codec': { avc: 'h264', vp9: 'vp9', av1: 'av1' }[i.codec],
       'video.pix_fmt': 'yuv420p',
       'video.is_depth_map': false,
       'video.fps': i.fps,
