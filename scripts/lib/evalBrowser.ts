@@ -7,7 +7,8 @@
 // keep their own URLs (wasmPaths are set from `?url` imports in src/runtime/ortBackend.ts).
 // Invariants: close() ends the browser and the server it started; the server binds 127.0.0.1.
 import type { ConsoleMessage, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { cpSync } from 'node:fs';
+import { build, createServer, preview } from 'vite';
 import { freePort, launchBrowser } from '../../tests/e2e/browser';
 import type { VlaEvalApi } from '../../src/browser-eval/api';
 
@@ -26,9 +27,24 @@ export interface EvalBrowser {
 export interface EvalBrowserOptions {
   /** Forward the page's console to stderr. @default false */
   verbose?: boolean;
+  /** 'dev': Vite dev server; 'build': `vite build` of the page + models copied beside it, served
+   * by `vite preview` (checks that the .wasm/.mjs assets resolve in a production build). @default 'dev' */
+  serve?: 'dev' | 'build';
 }
 
-async function startServer(): Promise<{ server: ViteDevServer; url: string }> {
+/** Where the 'build' mode writes the built page (gitignored out/). */
+export const BUILD_DIR = 'out/eval-build';
+
+async function startBuilt(): Promise<{ close: () => Promise<void>; url: string }> {
+  await build({ logLevel: 'warn', build: { outDir: BUILD_DIR, emptyOutDir: true, rollupOptions: { input: 'src/browser-eval/eval.html' } } });
+  // The page fetches /models/<name>/...; preview serves only the build folder.
+  cpSync('models', `${BUILD_DIR}/models`, { recursive: true });
+  const port = await freePort();
+  const server = await preview({ logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true }, build: { outDir: BUILD_DIR } });
+  return { close: () => server.close(), url: `http://127.0.0.1:${port}` };
+}
+
+async function startServer(): Promise<{ close: () => Promise<void>; url: string }> {
   const port = await freePort();
   const server = await createServer({
     logLevel: 'warn',
@@ -41,11 +57,12 @@ async function startServer(): Promise<{ server: ViteDevServer; url: string }> {
     },
   });
   await server.listen();
-  return { server, url: `http://127.0.0.1:${port}` };
+  return { close: () => server.close(), url: `http://127.0.0.1:${port}` };
 }
 
 export async function openEvalBrowser(opts: EvalBrowserOptions = {}): Promise<EvalBrowser> {
-  const { server, url } = await startServer();
+  const server = opts.serve === 'build' ? await startBuilt() : await startServer();
+  const url = server.url;
   const browser = await launchBrowser().catch(async (e) => {
     await server.close();
     throw e;

@@ -10,7 +10,7 @@
 import { ExpertPolicy } from '../expert';
 import { proprioOf, runEpisode } from '../eval/runner';
 import type { Observation, SimLike } from '../eval/types';
-import { prepareTf } from '../policy/observation';
+import { buildEncoderInputs, prepareTf } from '../policy/observation';
 import { fetchSource } from '../policy/sources';
 import { VlaModel } from '../policy/VlaModel';
 import { VlaPolicy } from '../policy/VlaPolicy';
@@ -131,7 +131,6 @@ const api: VlaEvalApi = {
     const expert = new ExpertPolicy(inst);
     for (let i = 0; i < 5; i++) sim.step(expert.act(sim.state()));
     const obs = observer(sim)(sim, sim.state(), inst);
-    const { buildEncoderInputs } = await import('../policy/observation');
     const inputs = buildEncoderInputs(m.manifest, m.tokenizer, { instruction: inst.instruction, proprio: obs.proprio, images: obs.images as never });
     const cache = await m.encode(inputs);
     try {
