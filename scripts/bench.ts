@@ -7,10 +7,11 @@
 // Invariants: every row times the same rendered observation (task, seed) after one untimed
 // warm-up chunk; ratios are of medians. WebGPU here is SwiftShader unless a GPU exists: its
 // numbers show correctness of the path, not GPU speed.
-// Usage: npm run bench -- --model models/test-random [--rounds 12] [--chunks 9]
+// Usage: npm run bench -- --model models/test-random [--rounds 12] [--chunks 5] [--repeat 3]
 //        [--backends wasm,webgpu] [--modes dd,oneshot,ar,random] [--threads 1] [--out bench.json]
 // --threads: WASM threads (default 1: steadier medians on a shared machine). --gpu-chunks:
-// timed chunks on WebGPU (default 3: SwiftShader takes ~0.2 s per decoder round).
+// timed chunks on WebGPU (default 3: SwiftShader takes ~0.2 s per decoder round). --repeat: WASM
+// round-robin passes over all configurations (medians over chunks x repeats).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -45,10 +46,11 @@ interface Args {
   seed: number;
   threads: number;
   gpuChunks: number;
+  repeat: number;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { model: '', rounds: 12, chunks: 9, backends: ['wasm', 'webgpu'], modes: [...DECODER_MODES], task: 'object/red_cube_in_bowl', seed: 0, threads: 1, gpuChunks: 3 };
+  const a: Args = { model: '', rounds: 12, chunks: 5, backends: ['wasm', 'webgpu'], modes: [...DECODER_MODES], task: 'object/red_cube_in_bowl', seed: 0, threads: 1, gpuChunks: 3, repeat: 3 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const v = inline ?? argv[++i];
@@ -64,6 +66,7 @@ function parse(argv: string[]): Args {
     else if (flag === '--out') a.out = v;
     else if (flag === '--threads') a.threads = int();
     else if (flag === '--gpu-chunks') a.gpuChunks = int();
+    else if (flag === '--repeat') a.repeat = int();
     else if (flag === '--task') a.task = v;
     else if (flag === '--seed') a.seed = int();
     else if (flag === '--backends') a.backends = v.split(',').map((b) => (b === 'wasm' || b === 'webgpu' ? b : (() => { throw new Error(`--backends: unknown backend "${b}"`); })()));
@@ -91,25 +94,37 @@ async function main(): Promise<void> {
         // Untimed pass first: V8 tiers the WASM and JS up during the first chunks, which would
         // otherwise inflate whichever row happens to run first.
         await b.call('bench', { decoder: { mode: 'dd', rounds: args.rounds }, prefixCache: true, chunks: backend === 'webgpu' ? 1 : 5, task: args.task, seed: args.seed });
-        for (const mode of args.modes) {
-          for (const prefixCache of backend === 'webgpu' && !cacheOnDevice ? [true] : [true, false]) {
+        // Configurations run round-robin, `repeat` times: a load spike on a shared machine then
+        // spreads over all rows instead of landing on one.
+        const configs = args.modes.flatMap((mode) => (backend === 'webgpu' && !cacheOnDevice ? [true] : [true, false]).map((prefixCache) => ({ mode, prefixCache })));
+        const acc = configs.map(() => ({ nfe: 0, encoderRuns: 0, ms: [] as number[], enc: [] as number[], rounds: [] as number[] }));
+        const reps = backend === 'webgpu' ? 1 : args.repeat;
+        for (let rep = 0; rep < reps; rep++) {
+          for (const [i, { mode, prefixCache }] of configs.entries()) {
             const r = await b.call('bench', { decoder: { mode, rounds: args.rounds }, prefixCache, chunks: backend === 'webgpu' ? args.gpuChunks : args.chunks, task: args.task, seed: args.seed });
-            const row: BenchRow = {
-              decoder: mode,
-              rounds: args.rounds,
-              backend,
-              prefixCache,
-              cacheLocation: prefixCache ? (backend === 'webgpu' && cacheOnDevice ? 'gpu' : 'cpu') : null,
-              nfe: r.nfe,
-              encoderRuns: r.encoderRuns,
-              msPerChunk: median(r.msPerChunk),
-              encoderMsPerChunk: median(r.encoderMs),
-              roundsMsPerChunk: median(r.roundsMs),
-              chunks: r.msPerChunk.length,
-            };
-            rows.push(row);
-            process.stderr.write(`  ${mode.padEnd(8)} cache ${String(row.cacheLocation).padEnd(5)} NFE ${String(row.nfe).padStart(3)}  ${fmt(row.msPerChunk).padStart(9)} ms/chunk (encoder ${fmt(row.encoderMsPerChunk)}, rounds ${fmt(row.roundsMsPerChunk)})\n`);
+            Object.assign(acc[i], { nfe: r.nfe, encoderRuns: r.encoderRuns });
+            acc[i].ms.push(...r.msPerChunk);
+            acc[i].enc.push(...r.encoderMs);
+            acc[i].rounds.push(...r.roundsMs);
           }
+        }
+        for (const [i, { mode, prefixCache }] of configs.entries()) {
+          const a = acc[i];
+          const row: BenchRow = {
+            decoder: mode,
+            rounds: args.rounds,
+            backend,
+            prefixCache,
+            cacheLocation: prefixCache ? (backend === 'webgpu' && cacheOnDevice ? 'gpu' : 'cpu') : null,
+            nfe: a.nfe,
+            encoderRuns: a.encoderRuns,
+            msPerChunk: median(a.ms),
+            encoderMsPerChunk: median(a.enc),
+            roundsMsPerChunk: median(a.rounds),
+            chunks: a.ms.length,
+          };
+          rows.push(row);
+          process.stderr.write(`  ${mode.padEnd(8)} cache ${String(row.cacheLocation).padEnd(5)} NFE ${String(row.nfe).padStart(3)}  ${fmt(row.msPerChunk).padStart(9)} ms/chunk (encoder ${fmt(row.encoderMsPerChunk)}, rounds ${fmt(row.roundsMsPerChunk)})\n`);
         }
       }
     }
