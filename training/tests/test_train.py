@@ -1,0 +1,181 @@
+"""Training smoke test (CI, < 60 s): a tiny HDF5 in the documented layout (docs/data.md) written with
+h5py in a temp dir -> a few steps of training/train.py on a tiny model -> resume -> export with
+training/export_onnx.py -> ONNX parity in onnxruntime-web (training/tests/onnx_parity.mjs).
+Also the pieces: mask draws, chunk padding, the vectorised bin rule against action_codec.py,
+augmentation off at eval, unknown keys refused.
+Invariant checked: 3 steps + resume + 3 steps == 6 uninterrupted steps, bit for bit.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+import torch
+
+from training import train
+from training.action_codec import ActionCodec
+from training.data import ChunkSampler, FrameStore, encode_actions, random_shift, split_demos
+from training.export_onnx import main as export_main
+from training.manifest import load_manifest
+from training.tokenizer import build_tokenizer
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TASKS = [("spatial/red_in_bowl", ["put the red cube in the bowl", "place the red cube into the bowl"]),
+         ("spatial/ball_left", ["push the ball to the left"])]
+TINY = ["--image_size=16", "--vision_channels=[4,8]", "--n_layer=2", "--n_head=2", "--n_embd=16",
+        "--max_instr_len=10", "--chunk_len=4", "--bins=32"]
+
+
+def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0):
+    """A few random demos in layout_version 1 (only what the readers read), stats as the TS writer."""
+    rng = np.random.default_rng(seed)
+    acts_all, prop_all = [], []
+    with h5py.File(path, "w") as f:
+        f.attrs["layout_version"] = 1
+        f.attrs["collect_args"] = json.dumps({"fixture": True})
+        data = f.create_group("data")
+        i = 0
+        for task_id, phrases in TASKS:
+            for k in range(demos_per_task):
+                T = int(rng.integers(5, 12))
+                g = data.create_group(f"demo_{i}")
+                g.attrs.update(num_samples=T, task_id=task_id, seed=i, instruction=phrases[k % len(phrases)],
+                               paraphrase_index=k % len(phrases), success=1, scene="{}")
+                obs = g.create_group("obs")
+                for key in ("agentview_rgb", "eye_in_hand_rgb"):
+                    obs[key] = rng.integers(0, 256, (T, size, size, 3), dtype=np.uint8)
+                prop = rng.normal(0, 0.1, (T, 8))
+                acts = np.concatenate([rng.normal(0, 0.01, (T, 6)), np.sign(rng.normal(size=(T, 1)))], 1)
+                for key, shape in (("ee_states", 6), ("ee_pos", 3), ("ee_ori", 3), ("gripper_states", 2),
+                                   ("joint_states", 7)):
+                    obs[key] = np.zeros((T, shape))
+                obs["proprio"] = prop
+                g["actions"], g["rewards"], g["dones"] = acts, np.zeros(T), np.zeros(T, np.uint8)
+                g["states"] = np.zeros((T, 7))
+                acts_all.append(acts)
+                prop_all.append(prop)
+                i += 1
+        data.attrs["total"] = sum(len(a) for a in acts_all)
+        data.attrs["env_args"] = "{}"
+        data.attrs["problem_info"] = json.dumps({"language_instruction": [p for _, ps in TASKS for p in ps]})
+        for key, arrs in (("actions", acts_all), ("proprio", prop_all)):
+            a = np.concatenate(arrs)
+            for s, v in (("mean", a.mean(0)), ("std", a.std(0)), ("min", a.min(0)), ("max", a.max(0)),
+                         ("q01", np.quantile(a, 0.01, axis=0)), ("q99", np.quantile(a, 0.99, axis=0))):
+                f[f"stats/{key}/{s}"] = v
+
+
+class PiecesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp()
+        cls.path = os.path.join(cls.dir, "tiny.hdf5")
+        write_tiny_hdf5(cls.path)
+        cls.store = FrameStore([cls.path])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def test_masks_cover_at_least_one_token_and_follow_the_ratio(self):
+        rng = np.random.default_rng(0)
+        m = train.draw_masks(rng, 4000, 56)
+        self.assertTrue((m.sum(1) >= 1).all())
+        # E[cos(pi/2 u)] = 2/pi; ceil adds < 1 token
+        self.assertAlmostEqual(m.mean(), 2 / np.pi, delta=0.03)
+        fixed = train.draw_masks(rng, 10, 56, ratio=0.5)
+        self.assertTrue((fixed.sum(1) == 28).all())
+
+    def test_bin_rule_equals_action_codec(self):
+        low, high = [-0.02, -0.1, -1.0], [0.02, 0.1, 1.0]
+        codec = ActionCodec(low, high, bins=256)
+        x = np.random.default_rng(1).uniform(-1.5, 1.5, (500, 3)) * np.array([0.02, 0.1, 1.0])
+        x[:3] = [[-0.02, -0.1, -1.0], [0.02, 0.1, 1.0], [0.0, 0.0, 0.0]]
+        want = [[codec.encode_value(float(v), d) for d, v in enumerate(row)] for row in x]
+        np.testing.assert_array_equal(encode_actions(x, low, high, 256), want)
+
+    def test_chunks_pad_with_the_last_action_and_split_is_by_demo(self):
+        tr, ev = split_demos(self.store, 2)
+        self.assertEqual(len(ev), 2)
+        self.assertFalse(set(tr) & set(ev))
+        self.assertEqual({self.store.task_ids[d] for d in ev}, {t for t, _ in TASKS})
+        tok = build_tokenizer(self.store.all_instructions(), max_length=10)
+        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0.0] * 8,
+                 "proprio_std": [1.0] * 8, "action_low": [-0.03] * 6 + [-1.0], "action_high": [0.03] * 6 + [1.0]}
+        s = ChunkSampler(self.store, tr, tok, 4, 32, stats, ("agentview", "wrist"))
+        last = self.store.demo_start[0] + self.store.demo_len[0] - 1
+        b = s.batch(np.random.default_rng(0), 2, augment=False, frames=[last - 1, last])
+        tgt = b["targets"].reshape(2, 4, 7)
+        want_last = encode_actions(self.store.actions[last], stats["action_low"], stats["action_high"], 32)
+        for row in (tgt[0, 1], tgt[0, 2], tgt[0, 3], tgt[1, 0], tgt[1, 3]):
+            np.testing.assert_array_equal(row, want_last)
+        # no augmentation: exactly the manifest normalisation
+        img = self.store.images["agentview"][last].astype(np.float32) / 255
+        np.testing.assert_allclose(b["images"][0][1], ((img - 0.5) / 0.25).transpose(2, 0, 1), atol=1e-6)
+        b2 = s.batch(np.random.default_rng(5), 2, augment=True, frames=[last - 1, last])
+        self.assertFalse(np.allclose(b2["images"][0], b["images"][0]))
+
+    def test_random_shift_is_a_translation(self):
+        x = np.random.default_rng(2).random((3, 16, 16, 3)).astype(np.float32)
+        y = random_shift(x, np.random.default_rng(3))
+        self.assertEqual(y.shape, x.shape)
+        # every output is a (replicate-padded) translate: its interior pixels appear in x
+        for i in range(3):
+            self.assertTrue(np.isin(y[i, 6:10, 6:10], x[i]).all())
+
+    def test_unknown_keys_are_refused(self):
+        with self.assertRaisesRegex(ValueError, "unknown key 'stpes'"):
+            train.parse_args(["--stpes=3"])
+        c, m = train.parse_args(["--steps=3", "--n_layer=2", "--data=a.hdf5,b", "--resume"])
+        self.assertEqual((c.steps, c.data, c.resume, m), (3, ("a.hdf5", "b"), True, {"n_layer": 2}))
+
+
+class TrainSmokeTest(unittest.TestCase):
+    def test_train_resume_export_parity(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "tiny.hdf5")
+            write_tiny_hdf5(data)
+            common = [f"--data={data}", "--batch_size=4", "--mask_draws=2", "--eval_demos=2", "--eval_interval=3",
+                      "--eval_batches=1", "--eval_decode_samples=2", "--log_interval=1", "--warmup_steps=2",
+                      "--num_threads=1"] + TINY
+            full, part = os.path.join(d, "full"), os.path.join(d, "part")
+            out = train.main(common + ["--steps=6", f"--out_dir={full}"])
+            train.main(common + ["--steps=6", "--stop_step=3", f"--out_dir={part}", "--ckpt_interval=100"])
+            train.main(common + ["--steps=6", f"--out_dir={part}", "--resume"])
+            a, b = torch.load(out["checkpoint"]), torch.load(os.path.join(part, "ckpt.pt"))
+            self.assertEqual(b["step"], 6)
+            self.assertEqual(a["rng"]["numpy"], b["rng"]["numpy"])  # same sampling/masking stream
+            for k in a["model"]:
+                self.assertTrue(torch.equal(a["model"][k], b["model"][k]), k)
+            with open(os.path.join(full, "log.jsonl")) as f:
+                full_loss = [json.loads(ln)["loss"] for ln in f]
+            with open(os.path.join(part, "log.jsonl")) as f:
+                recs = [json.loads(ln) for ln in f]
+            self.assertEqual([r["step"] for r in recs], [1, 2, 3, 4, 5, 6])
+            self.assertEqual([r["loss"] for r in recs], full_loss)
+            ev = out["last_eval"]
+            for k in ("eval_loss", "eval_masked_acc", "eval_decode_acc"):
+                self.assertTrue(np.isfinite(ev[k]), k)
+            self.assertTrue(0 <= ev["eval_decode_acc"] <= 1)
+
+            model_dir, fx = os.path.join(d, "model"), os.path.join(d, "fx")
+            export_main(["--checkpoint", out["checkpoint"], "--out", model_dir, "--fixtures", fx])
+            m = load_manifest(os.path.join(model_dir, "manifest.json"))
+            self.assertEqual(m["action"]["bins"], 32)
+            self.assertEqual(m["training"]["steps"], 6)
+            q = a["stats"]
+            self.assertTrue(all(h > lo for lo, h in zip(q["action_low"], q["action_high"])))
+            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), model_dir,
+                                os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            rep = json.loads(r.stdout)
+            self.assertTrue(rep["maskLogitNegInf"])
+            self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
+
+
+if __name__ == "__main__":
+    unittest.main()
