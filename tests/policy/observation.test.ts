@@ -9,7 +9,7 @@ import { Tokenizer } from '../../src/core/tokenizer';
 import type { Manifest } from '../../src/core/manifestTypes';
 import { readFileSync } from 'node:fs';
 
-const cam = { name: 'agentview', width: 8, height: 6, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const cam = { name: 'agentview' as const, width: 8, height: 6, mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
 const randomBytes = (n: number, seed: number) => {
   const r = new Rng(seed);
   return Uint8Array.from({ length: n }, () => r.int(256));
