@@ -27,19 +27,29 @@ def run_tsx(*args, timeout=300):
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+_FIXTURE = {}
+
+
+def fixture_dir():
+    """The TS-written HDF5 fixture, made once per test run (shared by the reader and export tests)."""
+    if "dir" not in _FIXTURE:
+        _FIXTURE["dir"] = tempfile.mkdtemp(prefix="vla-ds-")
+        run_tsx("tests/data/makeFixture.ts", _FIXTURE["dir"])
+    return _FIXTURE["dir"]
+
+
+def tearDownModule():
+    if "dir" in _FIXTURE:
+        shutil.rmtree(_FIXTURE.pop("dir"), ignore_errors=True)
+
+
 @unittest.skipIf(shutil.which("npx") is None, "node/npx not installed: cannot write the TS fixture")
 class TestHdf5Reader(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="vla-ds-")
-        run_tsx("tests/data/makeFixture.ts", cls.tmp)
-        cls.path = os.path.join(cls.tmp, "tiny.hdf5")
-        with open(os.path.join(cls.tmp, "tiny_expected.json")) as f:
+        cls.path = os.path.join(fixture_dir(), "tiny.hdf5")
+        with open(os.path.join(fixture_dir(), "tiny_expected.json")) as f:
             cls.expected = json.load(f)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_same_arrays_as_the_ts_reader(self):
         with Hdf5Demos(self.path) as ds:
@@ -115,8 +125,7 @@ class TestLerobotExport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="vla-lr-")
-        run_tsx("tests/data/makeFixture.ts", cls.tmp)
-        cls.hdf5 = os.path.join(cls.tmp, "tiny.hdf5")
+        cls.hdf5 = os.path.join(fixture_dir(), "tiny.hdf5")
         cls.root = os.path.join(cls.tmp, "tiny_lerobot")
         run_tsx("scripts/exportLerobot.ts", "--in", cls.hdf5, "--out", cls.root)
 
