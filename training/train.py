@@ -259,7 +259,7 @@ def main(argv=None) -> dict:
 
     # ---- training loop ----
     log = open(log_path, "a")
-    t_start, t_log, tokens_seen, last_eval = time.time(), time.time(), 0, None
+    t_start, t_log, cpu_log, tokens_seen, last_eval = time.time(), time.time(), time.process_time(), 0, None
     model.train()
     last = c.steps if c.stop_step <= 0 else min(c.steps, c.stop_step)
     while step < last:
@@ -278,11 +278,13 @@ def main(argv=None) -> dict:
         tokens_seen += int(masks.sum())
         rec = None
         if step % c.log_interval == 0 or step == last:
-            dt = time.time() - t_log
+            dt, n_steps = time.time() - t_log, (c.log_interval if step % c.log_interval == 0 else step % c.log_interval)
             rec = {"step": step, "loss": round(loss.item(), 5), "lr": lr, "masked_tokens_per_s": round(tokens_seen / dt, 1),
-                   "s_per_step": round(dt / (c.log_interval if step % c.log_interval == 0 else step % c.log_interval), 4),
+                   "s_per_step": round(dt / n_steps, 4),
+                   # process CPU seconds (all threads): on a shared machine, wall time / this = cores we got
+                   "cpu_s_per_step": round((time.process_time() - cpu_log) / n_steps, 4),
                    "elapsed": round(elapsed0 + time.time() - t_start, 2)}
-            t_log, tokens_seen = time.time(), 0
+            t_log, cpu_log, tokens_seen = time.time(), time.process_time(), 0
         if eval_s is not None and (step % c.eval_interval == 0 or step == c.steps):
             last_eval = {"step": step, **evaluate(model, eval_s, c, device, autocast)}
             rec = {**(rec or {"step": step}), **{k: round(v, 5) for k, v in last_eval.items() if k != "step"}}

@@ -134,6 +134,16 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual((c.steps, c.data, c.resume, m), (3, ("a.hdf5", "b"), True, {"n_layer": 2}))
 
 
+    def test_plot_draws_each_logged_series(self):
+        from training.plot import render
+        recs = [{"step": 10, "loss": 5.0}, {"step": 20, "loss": 4.0, "eval_loss": 4.5, "eval_masked_acc": 0.1,
+                                           "eval_decode_acc": 0.2}, {"step": 30, "loss": 3.0}]
+        svg = render(recs)
+        self.assertEqual(svg.count("<polyline"), 4)
+        self.assertIn("loss 3.000", svg)
+        self.assertEqual(svg, render(recs))
+
+
 class TrainSmokeTest(unittest.TestCase):
     def test_train_resume_export_parity(self):
         with tempfile.TemporaryDirectory() as d:

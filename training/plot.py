@@ -1,0 +1,81 @@
+"""Loss curve of a training run as a standalone SVG (no matplotlib needed: Debian's torch machine
+may not have it). Reads the JSONL log written by training/train.py.
+
+  /usr/bin/python3 -m training.plot training/runs/cpu/log.jsonl [--out training/runs/cpu/loss.svg]
+
+Left panel: training loss and held-out loss (masked-token cross-entropy) against step.
+Right panel: held-out masked-token accuracy (fixed mask ratio) and full-decode token accuracy.
+Invariant: output depends only on the log (deterministic text; same log, same bytes).
+"""
+import argparse
+import json
+import math
+import os
+from typing import Dict, List, Sequence, Tuple
+
+W, H, PAD = 420, 260, 44  # one panel, px
+COLOURS = {"loss": "#1f77b4", "eval_loss": "#d62728", "eval_masked_acc": "#2ca02c", "eval_decode_acc": "#9467bd"}
+
+
+def read_log(path: str) -> List[Dict]:
+    with open(path) as f:
+        return [json.loads(ln) for ln in f if ln.strip()]
+
+
+def series(recs: Sequence[Dict], key: str) -> List[Tuple[float, float]]:
+    return [(r["step"], r[key]) for r in recs if key in r and math.isfinite(r[key])]
+
+
+def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_min=None, y_max=None) -> str:
+    pts = [p for s in lines.values() for p in s]
+    if not pts:
+        return f'<text x="{x0 + W / 2}" y="{H / 2}" text-anchor="middle">{title}: no data</text>'
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    xa, xb = min(xs), max(max(xs), min(xs) + 1)
+    ya = min(ys) if y_min is None else y_min
+    yb = max(ys) if y_max is None else y_max
+    yb = yb if yb > ya else ya + 1
+    sx = lambda x: x0 + PAD + (x - xa) / (xb - xa) * (W - 2 * PAD)  # noqa: E731
+    sy = lambda y: H - PAD - (y - ya) / (yb - ya) * (H - 2 * PAD)  # noqa: E731
+    out = [f'<text x="{x0 + W / 2}" y="18" text-anchor="middle" font-weight="bold">{title}</text>',
+           f'<rect x="{x0 + PAD}" y="{PAD}" width="{W - 2 * PAD}" height="{H - 2 * PAD}" fill="none" stroke="#999"/>']
+    for i in range(5):  # y ticks
+        y = ya + (yb - ya) * i / 4
+        out.append(f'<text x="{x0 + PAD - 4}" y="{sy(y) + 4:.1f}" text-anchor="end" font-size="10">{y:.3g}</text>')
+    for x in (xa, xb):
+        out.append(f'<text x="{sx(x):.1f}" y="{H - PAD + 14}" text-anchor="middle" font-size="10">{x:.0f}</text>')
+    out.append(f'<text x="{x0 + W / 2}" y="{H - 8}" text-anchor="middle" font-size="11">step</text>')
+    for j, (name, s) in enumerate(lines.items()):
+        if not s:
+            continue
+        c = COLOURS.get(name, "#333")
+        path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in s)
+        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="1.5" points="{path}"/>')
+        if len(s) == 1:
+            out.append(f'<circle cx="{sx(s[0][0]):.1f}" cy="{sy(s[0][1]):.1f}" r="3" fill="{c}"/>')
+        out.append(f'<text x="{x0 + W - PAD - 4}" y="{PAD + 14 + 14 * j}" text-anchor="end" font-size="11" '
+                   f'fill="{c}">{name} {s[-1][1]:.3f}</text>')
+    return "\n".join(out)
+
+
+def render(recs: Sequence[Dict]) -> str:
+    left = panel(0, "masked-token cross-entropy", {"loss": series(recs, "loss"), "eval_loss": series(recs, "eval_loss")})
+    right = panel(W, "held-out token accuracy", {"eval_masked_acc": series(recs, "eval_masked_acc"),
+                                                 "eval_decode_acc": series(recs, "eval_decode_acc")}, 0.0, 1.0)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{H}" font-family="sans-serif">\n'
+            f'<rect width="100%" height="100%" fill="white"/>\n{left}\n{right}\n</svg>\n')
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("log", help="log.jsonl of a run")
+    ap.add_argument("--out", help="SVG path (default: loss.svg beside the log)")
+    a = ap.parse_args(argv)
+    out = a.out or os.path.join(os.path.dirname(a.log), "loss.svg")
+    with open(out, "w") as f:
+        f.write(render(read_log(a.log)))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
