@@ -58,10 +58,8 @@ export class ModelCameras {
   private target: THREE.WebGLRenderTarget | null = null;
   // GL readback scratch: [row (bottom-up)][col (agent view 0..w-1, wrist w..2w-1)][rgba]
   private rgba = new Uint8Array(0);
-  private out: { agentview: Uint8Array; wrist: Uint8Array } = {
-    agentview: new Uint8Array(0),
-    wrist: new Uint8Array(0),
-  };
+  // Returned by render() without `copy`; mutated in place so a step allocates nothing.
+  private readonly out: ModelFrames = { agentview: new Uint8Array(0), wrist: new Uint8Array(0), width: 0, height: 0 };
 
   constructor(
     private readonly renderer: THREE.WebGLRenderer,
@@ -107,7 +105,10 @@ export class ModelCameras {
     });
     this.target.scissorTest = true;
     this.rgba = new Uint8Array(2 * width * height * 4);
-    this.out = { agentview: new Uint8Array(width * height * 3), wrist: new Uint8Array(width * height * 3) };
+    this.out.agentview = new Uint8Array(width * height * 3);
+    this.out.wrist = new Uint8Array(width * height * 3);
+    this.out.width = width;
+    this.out.height = height;
     for (const cam of [this.agentCamera, this.wristCamera]) {
       cam.aspect = width / height;
       cam.updateProjectionMatrix();
@@ -120,7 +121,7 @@ export class ModelCameras {
   }
 
   /** Renders both cameras and reads them back. With `copy`, returns fresh arrays the caller
-   * may keep; otherwise the internal buffers (valid until the next call). */
+   * may keep; otherwise the internal frames object and buffers (valid until the next call). */
   render(scene: THREE.Scene, copy = false): ModelFrames {
     const r = this.renderer;
     const t = this.target!;
@@ -137,7 +138,7 @@ export class ModelCameras {
     r.setRenderTarget(prevTarget);
     flipRgbaToRgb(this.rgba, 2 * width, 0, this.out.agentview, width, height);
     flipRgbaToRgb(this.rgba, 2 * width, width, this.out.wrist, width, height);
-    if (!copy) return { agentview: this.out.agentview, wrist: this.out.wrist, width, height };
+    if (!copy) return this.out;
     return { agentview: this.out.agentview.slice(), wrist: this.out.wrist.slice(), width, height };
   }
 

@@ -35,7 +35,7 @@ export class SceneView {
   readonly controls: OrbitControls;
   /** Advances the sim one control step; return false to stop playing (episode over). */
   onTick: (() => boolean) | null = null;
-  /** Called after each animation frame in which at least one tick ran (or a redraw was asked). */
+  /** Called after each animation frame in which the sim changed (ticks ran, or invalidate()). */
   onFrame: ((ticks: number) => void) | null = null;
   /** The sim mirrored by the view; null shows an empty table. */
   source: SimSource | null = null;
@@ -43,7 +43,10 @@ export class SceneView {
   private accumulator = 0;
   private lastTime = -1;
   private rafId = 0;
+  /** The view must be redrawn (camera moved, resized). */
   private dirty = true;
+  /** The sim may have changed without a tick (new scene, reset): mirror it and call onFrame. */
+  private simDirty = true;
   private readonly resizeObserver: ResizeObserver;
   private readonly opts: SceneViewOptions;
 
@@ -85,9 +88,10 @@ export class SceneView {
     this.accumulator = 0;
   }
 
-  /** Asks for a redraw (and an onFrame call) on the next animation frame, e.g. after a reset. */
+  /** Asks for a re-sync, a redraw and an onFrame call on the next animation frame, e.g. after
+   * a reset or a new scene. */
   invalidate(): void {
-    this.dirty = true;
+    this.simDirty = true;
   }
 
   private resize(): void {
@@ -116,12 +120,14 @@ export class SceneView {
       }
     }
     const controlsMoved = this.controls.update();
-    if (ticks === 0 && !this.dirty && !controlsMoved) return;
-    const redraw = this.dirty || ticks > 0;
+    const simChanged = ticks > 0 || this.simDirty;
+    if (!simChanged && !this.dirty && !controlsMoved) return;
     this.dirty = false;
-    if (this.source) this.simRenderer.sync(this.source);
+    this.simDirty = false;
+    if (simChanged && this.source) this.simRenderer.sync(this.source);
     this.simRenderer.renderView(this.camera);
-    if (redraw && this.onFrame) this.onFrame(ticks);
+    // Model frames only change with the sim, not with the orbit camera.
+    if (simChanged && this.onFrame) this.onFrame(ticks);
   };
 
   dispose(): void {

@@ -89,5 +89,8 @@ export class SimRenderer {
     this.cameras.dispose();
     this.world.dispose();
     this.renderer.dispose();
+    // Release the WebGL context now rather than at garbage collection: Chromium keeps at most
+    // 16 live contexts per page and drops the oldest with a console warning.
+    this.renderer.forceContextLoss();
   }
 }

@@ -155,7 +155,6 @@ export class WorldMirror {
     if (!this.matches(state.objects)) this.rebuild(state.objects);
     for (let i = 0; i < state.objects.length; i++) applyPose(this.entries[i].mesh, state.objects[i]);
     this.arm.update(armFrames);
-    this.scene.updateMatrixWorld();
   }
 
   /** Number of object meshes currently built (for tests and the page's debug hook). */

@@ -6,7 +6,7 @@
 // `e2e: N passed, M failed`; the screenshot goes to out/e2e/ (gitignored).
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { thumbDiff, type FrameStats } from '../../src/app/frameStats';
+import { THUMB, thumbDiff, type FrameStats } from '../../src/app/frameStats';
 import type { EpisodeStatus } from '../../src/app/episode';
 import { startSession } from './browser';
 
@@ -85,6 +85,12 @@ async function main(): Promise<void> {
     for (const cam of ['agentview', 'wrist'] as const) {
       check(`${cam} frame is not blank`, before[cam].variance > MIN_VARIANCE, `grey variance ${before[cam].variance.toFixed(1)}, ${before[cam].width}x${before[cam].height}`);
     }
+
+    // Row 0 must be the TOP of the image: the agent view has the dark backdrop above the table
+    // and the lit wood below it, so a frame left bottom-up would fail this.
+    const t = before.agentview.thumb;
+    const rowMean = (r: number): number => t.slice(r * THUMB, (r + 1) * THUMB).reduce((a, b) => a + b, 0) / THUMB;
+    check('agentview is upright (row 0 = top)', rowMean(0) + 20 < rowMean(THUMB - 1), `top row ${rowMean(0).toFixed(0)}, bottom row ${rowMean(THUMB - 1).toFixed(0)} grey`);
 
     await page.click('[data-testid=run-expert]');
     const t0 = Date.now();
