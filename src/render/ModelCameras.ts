@@ -21,11 +21,12 @@ export interface ModelCameraOptions {
   height: number;
   /** MSAA samples of the render targets (0 = off, as in LIBERO's renders). @default 0 */
   samples: number;
-  /** Agent-view camera position, world frame. @default [0.72, 0, 0.62] */
+  /** Agent-view camera position, world frame. @default [0.62, 0, 0.58] */
   agentPosition: Vec3;
-  /** Point the agent view looks at. @default [-0.18, 0, 0.12] */
+  /** Point the agent view looks at. @default [-0.1, 0, 0.06] */
   agentTarget: Vec3;
-  /** Agent-view vertical field of view, degrees. @default 48 */
+  /** Agent-view vertical field of view, degrees. With the default pose the whole WORKSPACE
+   * (x -0.2..0.25, y +-0.25) just fits, so objects are as large as possible. @default 46 */
   agentFovDeg: number;
   /** Wrist-camera vertical field of view, degrees. @default 60 */
   wristFovDeg: number;
@@ -35,9 +36,9 @@ export const DEFAULT_MODEL_CAMERA_OPTIONS: Readonly<ModelCameraOptions> = {
   width: 128,
   height: 128,
   samples: 0,
-  agentPosition: [0.72, 0, 0.62],
-  agentTarget: [-0.18, 0, 0.12],
-  agentFovDeg: 48,
+  agentPosition: [0.62, 0, 0.58],
+  agentTarget: [-0.1, 0, 0.06],
+  agentFovDeg: 46,
   wristFovDeg: 60,
 };
 
