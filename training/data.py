@@ -8,9 +8,10 @@ Invariants:
   ACTION (the expert holds still after success), and the padded steps stay in the loss;
 - action tokens use the manifest rule uniform-floor-v1 with bounds = dataset q01/q99 (vectorised
   here, checked against training/action_codec.py in the tests);
-- images: p -> (p / 255 - mean[c]) / std[c] (training/preprocess.py), NCHW float32; augmentation
-  (random shift: replicate-pad 4 px + random crop, per camera; mild brightness/contrast jitter)
-  only when asked, never at evaluation;
+- images: p -> (p / 255 - mean[c]) / std[c] (training/preprocess.py), NCHW float32, done in torch
+  on the training device (images_to_model); augmentation (random shift: replicate-pad 4 px +
+  random crop, per camera, on uint8 in numpy; mild contrast/brightness jitter, per camera, on the
+  device) only when asked, never at evaluation;
 - all randomness comes from the numpy Generator passed in (resumable, reproducible).
 """
 import os
@@ -123,8 +124,7 @@ class ChunkSampler:
         self.mask = np.array([e[1] for e in enc], np.int64)
         self.proprio = ((store.proprio - np.asarray(stats["proprio_mean"])) /
                         np.asarray(stats["proprio_std"])).astype(np.float32)  # (F, 8)
-        self.img_mean = np.asarray(stats["image_mean"], np.float32)
-        self.img_std = np.asarray(stats["image_std"], np.float32)
+        self.img_mean, self.img_std = list(stats["image_mean"]), list(stats["image_std"])
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -135,19 +135,20 @@ class ChunkSampler:
         end = self.store.demo_start[d] + self.store.demo_len[d] - 1
         return np.minimum(f[:, None] + np.arange(self.chunk_len)[None, :], end[:, None])
 
-    def images(self, cam: str, f: np.ndarray, rng, augment: bool) -> np.ndarray:
-        x = self.store.images[cam][f].astype(np.float32) * (1.0 / 255.0)  # (B, H, W, 3)
-        if augment:
-            x = random_shift(x, rng)
-            x = colour_jitter(x, rng)
-        x = (x - self.img_mean) / self.img_std
-        return np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # (B, 3, H, W)
-
     def batch(self, rng: np.random.Generator, batch_size: int, augment: bool, frames=None) -> Dict[str, np.ndarray]:
+        """Images stay uint8 (B, H, W, 3), already shifted when augment; `jitter` (n_cam, B, 2)
+        holds the (contrast, brightness) factors (ones without augment). images_to_model applies
+        them and the normalisation on the training device (cheap there, slow in numpy)."""
         f = self.frames[rng.integers(0, len(self.frames), batch_size)] if frames is None else np.asarray(frames)
         d = self.store.demo_of[f]
+        imgs = [self.store.images[c][f] for c in self.cameras]
+        jitter = np.ones((len(self.cameras), len(f), 2), np.float32)
+        if augment:
+            imgs = [random_shift(x, rng) for x in imgs]
+            jitter[..., 0] = rng.uniform(1 - CONTRAST, 1 + CONTRAST, jitter.shape[:2])
+            jitter[..., 1] = rng.uniform(1 - BRIGHTNESS, 1 + BRIGHTNESS, jitter.shape[:2])
         return {
-            "images": [self.images(c, f, rng, augment) for c in self.cameras],
+            "images": imgs, "jitter": jitter,
             "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
             "targets": self.tokens[self.chunk_rows(f)].reshape(len(f), -1),  # (B, H * 7), [step][dim]
         }
@@ -162,10 +163,17 @@ def random_shift(x: np.ndarray, rng, pad: int = SHIFT_PAD) -> np.ndarray:
     return np.stack([p[i, oy[i]:oy[i] + H, ox[i]:ox[i] + W] for i in range(B)])
 
 
-def colour_jitter(x: np.ndarray, rng) -> np.ndarray:
-    """(B, H, W, 3) in [0, 1]: contrast about the image mean, then brightness, clipped to [0, 1]."""
-    B = x.shape[0]
-    c = rng.uniform(1 - CONTRAST, 1 + CONTRAST, (B, 1, 1, 1)).astype(np.float32)
-    b = rng.uniform(1 - BRIGHTNESS, 1 + BRIGHTNESS, (B, 1, 1, 1)).astype(np.float32)
-    m = x.mean(axis=(1, 2, 3), keepdims=True)
-    return np.clip(((x - m) * c + m) * b, 0.0, 1.0)
+def images_to_model(u8, jitter, mean, std):
+    """(B, H, W, 3) uint8 torch tensor + (B, 2) (contrast, brightness) -> (B, 3, H, W) float32
+    normalised as the manifest says. Jitter: contrast about the image mean, then brightness,
+    clipped to [0, 1]; with factors 1 this is exactly training/preprocess.image_to_tensor."""
+    import torch
+
+    x = u8.permute(0, 3, 1, 2).float() / 255.0  # (B, 3, H, W)
+    j = jitter.to(x.device, torch.float32)
+    if bool((j != 1).any()):
+        m = x.mean(dim=(1, 2, 3), keepdim=True)
+        x = (((x - m) * j[:, 0, None, None, None] + m) * j[:, 1, None, None, None]).clamp(0.0, 1.0)
+    mean_t = torch.as_tensor(mean, dtype=torch.float32, device=x.device)[None, :, None, None]
+    std_t = torch.as_tensor(std, dtype=torch.float32, device=x.device)[None, :, None, None]
+    return (x - mean_t) / std_t

@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
-from training.data import ChunkSampler, FrameStore, split_demos
+from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
 from training.decoding import decode, make_settings
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
@@ -96,9 +96,11 @@ def draw_masks(rng: np.random.Generator, rows: int, n_tokens: int, ratio: Option
     return rank < n_mask[:, None]
 
 
-def to_device(b: dict, device) -> dict:
-    out = {k: torch.from_numpy(v).to(device) for k, v in b.items() if k != "images"}
-    out["images"] = [torch.from_numpy(x).to(device) for x in b["images"]]
+def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
+    """numpy batch -> device tensors; images uploaded as uint8, normalised (and jittered) there."""
+    out = {k: torch.from_numpy(v).to(device) for k, v in b.items() if k not in ("images", "jitter")}
+    out["images"] = [images_to_model(torch.from_numpy(x).to(device), torch.from_numpy(j), sampler.img_mean,
+                                     sampler.img_std) for x, j in zip(b["images"], b["jitter"])]
     return out
 
 
@@ -126,14 +128,14 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     N = model.cfg.n_action_tokens
     losses, correct, total = [], 0, 0
     for _ in range(c.eval_batches):
-        b = to_device(sampler.batch(rng, c.batch_size, augment=False), device)
+        b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
         loss, _, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast)
         losses.append(loss.item())
         _, logits, t = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
         sel = t >= 0
         correct += (logits.argmax(-1)[sel] == t[sel]).sum().item()
         total += sel.sum().item()
-    b = to_device(sampler.batch(rng, c.eval_decode_samples, augment=False), device)
+    b = to_device(sampler.batch(rng, c.eval_decode_samples, augment=False), sampler, device)
     settings = make_settings({"rounds": min(12, N), "temperature": 0.0})
     with autocast():
         cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
@@ -266,7 +268,7 @@ def main(argv=None) -> dict:
         lr = lr_at(step, c)
         for g in opt.param_groups:
             g["lr"] = lr
-        b = to_device(train_s.batch(rng, c.batch_size, c.augment), device)
+        b = to_device(train_s.batch(rng, c.batch_size, c.augment), train_s, device)
         masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
         loss, _, _ = masked_loss(model, b, masks, autocast)
         opt.zero_grad(set_to_none=True)

@@ -18,9 +18,10 @@ import torch
 
 from training import train
 from training.action_codec import ActionCodec
-from training.data import ChunkSampler, FrameStore, encode_actions, random_shift, split_demos
+from training.data import ChunkSampler, FrameStore, encode_actions, images_to_model, random_shift, split_demos
 from training.export_onnx import main as export_main
 from training.manifest import load_manifest
+from training.preprocess import image_to_tensor
 from training.tokenizer import build_tokenizer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -113,11 +114,16 @@ class PiecesTest(unittest.TestCase):
         want_last = encode_actions(self.store.actions[last], stats["action_low"], stats["action_high"], 32)
         for row in (tgt[0, 1], tgt[0, 2], tgt[0, 3], tgt[1, 0], tgt[1, 3]):
             np.testing.assert_array_equal(row, want_last)
-        # no augmentation: exactly the manifest normalisation
-        img = self.store.images["agentview"][last].astype(np.float32) / 255
-        np.testing.assert_allclose(b["images"][0][1], ((img - 0.5) / 0.25).transpose(2, 0, 1), atol=1e-6)
+        # no augmentation: exactly the manifest normalisation (training/preprocess.py)
+        x = images_to_model(torch.from_numpy(b["images"][0]), torch.from_numpy(b["jitter"][0]), [0.5] * 3, [0.25] * 3)
+        want = image_to_tensor(self.store.images["agentview"][[last - 1, last]], [0.5] * 3, [0.25] * 3)
+        np.testing.assert_allclose(x.numpy(), want, atol=1e-6)
         b2 = s.batch(np.random.default_rng(5), 2, augment=True, frames=[last - 1, last])
-        self.assertFalse(np.allclose(b2["images"][0], b["images"][0]))
+        self.assertTrue((b2["jitter"] != 1).all())
+        x2 = images_to_model(torch.from_numpy(b2["images"][0]), torch.from_numpy(b2["jitter"][0]), [0.5] * 3, [0.25] * 3)
+        self.assertEqual(x2.shape, x.shape)
+        self.assertFalse(np.allclose(x2.numpy(), want))
+        self.assertTrue(((x2 * 0.25 + 0.5) >= -1e-6).all() and ((x2 * 0.25 + 0.5) <= 1 + 1e-6).all())
 
     def test_random_shift_is_a_translation(self):
         x = np.random.default_rng(2).random((3, 16, 16, 3)).astype(np.float32)
