@@ -1,6 +1,6 @@
 // The one module that imports onnxruntime-web. It loads the WebGPU build (which also carries
 // the WASM execution provider), points it at the .wasm/.mjs files through Vite `?url` imports,
-// picks WebGPU when an adapter exists and WASM otherwise (the caller may force either), uses
+// picks WebGPU on a hardware adapter and WASM otherwise (the caller may force either), uses
 // WASM threads when the page is cross-origin isolated, serialises every session creation and
 // run through one promise chain, and can leave chosen outputs (the prefix cache) in GPU buffers.
 // Reference: transformers.js src/backends/onnx.js (one backend module, feature detection once,
@@ -18,7 +18,7 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, BackendName, SessionCreateOptions, SessionLike, TensorLike } from '../policy/session';
 
-/** What the user asks for: a backend, or 'auto' (WebGPU if an adapter exists, else WASM). */
+/** What the user asks for: a backend, or 'auto' (WebGPU on a hardware adapter, else WASM). */
 export type BackendPreference = 'auto' | BackendName;
 
 export interface BackendInfo {
@@ -69,20 +69,31 @@ function configureEnv(opts: OrtBackendOptions): void {
   ort.env.logLevel = 'error';
 }
 
-let adapterProbe: Promise<{ ok: boolean; text: string }> | null = null;
+/** Result of the one WebGPU probe of a page. */
+export interface WebGpuProbe {
+  /** An adapter exists. */
+  ok: boolean;
+  /** It is a software fallback (SwiftShader): correct but slower than WASM, so 'auto' skips it. */
+  software: boolean;
+  text: string;
+}
 
-/** Whether a WebGPU adapter exists (probed once per page). */
-export function probeWebGpu(): Promise<{ ok: boolean; text: string }> {
-  adapterProbe ??= (async () => {
+let adapterProbe: Promise<WebGpuProbe> | null = null;
+
+/** Whether a WebGPU adapter exists and whether it is a software one (probed once per page). */
+export function probeWebGpu(): Promise<WebGpuProbe> {
+  adapterProbe ??= (async (): Promise<WebGpuProbe> => {
     const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-    if (!gpu) return { ok: false, text: 'navigator.gpu is undefined (no WebGPU in this browser or context)' };
+    if (!gpu) return { ok: false, software: false, text: 'navigator.gpu is undefined (no WebGPU in this browser or context)' };
     try {
       const adapter = await gpu.requestAdapter();
-      if (!adapter) return { ok: false, text: 'navigator.gpu.requestAdapter() returned null' };
-      const i = (adapter as GPUAdapter & { info?: { vendor?: string; architecture?: string; description?: string } }).info;
-      return { ok: true, text: [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' / ') || 'unnamed adapter' };
+      if (!adapter) return { ok: false, software: false, text: 'navigator.gpu.requestAdapter() returned null' };
+      const i = (adapter as GPUAdapter & { info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean } }).info;
+      const text = [i?.vendor, i?.architecture, i?.description].filter(Boolean).join(' / ') || 'unnamed adapter';
+      const software = i?.isFallbackAdapter === true || /swiftshader/i.test(text);
+      return { ok: true, software, text: software ? `${text} (software)` : text };
     } catch (e) {
-      return { ok: false, text: `requestAdapter failed: ${(e as Error).message}` };
+      return { ok: false, software: false, text: `requestAdapter failed: ${(e as Error).message}` };
     }
   })();
   return adapterProbe;
@@ -93,7 +104,8 @@ export async function createOrtBackend(pref: BackendPreference = 'auto', opts: O
   configureEnv(opts);
   const probe = await probeWebGpu();
   if (pref === 'webgpu' && !probe.ok) throw new BackendError(`WebGPU was requested but is not available: ${probe.text}`);
-  const name: BackendName = pref === 'wasm' || !probe.ok ? 'wasm' : 'webgpu';
+  // 'auto' takes WebGPU only on a hardware adapter; a software one is available when forced.
+  const name: BackendName = pref === 'webgpu' || (pref === 'auto' && probe.ok && !probe.software) ? 'webgpu' : 'wasm';
   const onGpu = name === 'webgpu';
   const info: BackendInfo = {
     name,

@@ -24,6 +24,9 @@ export async function runtimeE2e(check: Check): Promise<void> {
     // Tokens: half committed (a fixed pattern), half masked, as in a mid-decode round.
     const tokens = Array.from({ length: 56 }, (_, i) => (i % 2 ? 256 : (i * 37) % 256));
     const logits: Record<string, number[]> = {};
+    const auto = await b.call('init', { ...MODEL, backend: 'auto' });
+    const software = auto.backend.adapter.endsWith('(software)');
+    check("'auto' takes WebGPU only on a hardware adapter", auto.backend.name === (software || auto.backend.adapter.startsWith('navigator') ? 'wasm' : 'webgpu'), `adapter ${auto.backend.adapter} -> ${auto.backend.name}`);
     for (const backend of ['wasm', 'webgpu'] as const) {
       const init = await b.call('init', { ...MODEL, backend });
       check(`${backend}: model loads on the requested backend`, init.backend.name === backend, `${init.backend.threads} threads, adapter ${init.backend.adapter}, ${init.loadMs.toFixed(0)} ms`);
