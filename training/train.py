@@ -178,6 +178,9 @@ def main(argv=None) -> dict:
                           ("cpu" if c.device == "auto" else c.device))
     if c.num_threads > 0:
         torch.set_num_threads(c.num_threads)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True  # fp32 leftovers outside autocast
+        torch.backends.cudnn.allow_tf32 = True
     if device.type == "cpu":
         # oneDNN's conv backward returns garbage (run-to-run different, sometimes NaN) when its
         # grad_output is not contiguous, which our patch flatten/transpose produces (measured on
