@@ -18,8 +18,11 @@ import { mergeParts, type Part } from './mergeParts';
 const BOWL_TILT = 0.35;
 const WALL = 0.008;
 const FLOOR = 0.002;
-/** Radial segments: round objects are small in frame, 32 is smooth at the main view's size. */
-const SEGMENTS = 32;
+/** Radial segments: round objects are a few pixels wide in the model cameras and smooth
+ * normals hide the facets in the main view; vertices cost real time on SwiftShader. */
+const SEGMENTS = 16;
+/** The bowl and plate are large in frame and their lathes have few rings: more segments. */
+const LATHE_SEGMENTS = 32;
 
 /** Lathe profile of an open bowl (floor, outer wall, rim, inner wall), z from 0 to h; the
  * outer wall leans out by BOWL_TILT like the sim's ring of slanted wall boxes. */
@@ -71,7 +74,7 @@ function partGeometry(p: ShapePart): Part {
 
 /** A lathe around world +z, shifted so its bounding box is centred on the origin. */
 function latheMesh(profile: THREE.Vector2[], height: number, material: THREE.Material): THREE.Mesh {
-  const geo = yAxisToZ(new THREE.LatheGeometry(profile, SEGMENTS));
+  const geo = yAxisToZ(new THREE.LatheGeometry(profile, LATHE_SEGMENTS));
   geo.translate(0, 0, -height / 2);
   return new THREE.Mesh(geo, material);
 }
