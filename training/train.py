@@ -28,11 +28,14 @@ import torch.nn.functional as F
 
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
-from training.decoding import decode, make_settings
+from training.decoding import Rng, decode, make_settings
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
 
 MIN_BOUND_WIDTH = 1e-3  # a constant action dim (q01 == q99) still needs high > low in the manifest
+# Proprio std floor: qx, qy have std ~5e-5 (the gripper stays level), so dividing by it would turn
+# float noise into unit-scale inputs. Units are metres / quaternion components; opening std ~0.02.
+PROPRIO_STD_FLOOR = 1e-2
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
                 return model.decode_same_batch(x, ci, pi)[0].float().cpu().numpy().reshape(-1)
 
         out = decode(tokens_to_logits, (model.cfg.chunk_len, model.cfg.action_dim), model.cfg.mask_id,
-                     settings, rng=_decoder_rng(i)).tokens
+                     settings, rng=Rng(i)).tokens
         tgt = b["targets"][i].cpu().numpy()
         dec_ok += int((out == tgt).sum())
         bin_err += float(np.abs(out.astype(np.int64) - tgt).mean())
@@ -157,11 +160,6 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     return {"eval_loss": float(np.mean(losses)), "eval_masked_acc": correct / max(1, total),
             "eval_decode_acc": dec_ok / (N * c.eval_decode_samples),
             "eval_decode_bin_err": bin_err / c.eval_decode_samples}
-
-
-def _decoder_rng(i: int):
-    from training.decoding import Rng
-    return Rng(i)
 
 
 def save_checkpoint(path: str, obj: dict) -> None:
@@ -189,7 +187,14 @@ def main(argv=None) -> dict:
         torch.backends.mkldnn.enabled = False
     os.makedirs(c.out_dir, exist_ok=True)
     ckpt_path, log_path = os.path.join(c.out_dir, "ckpt.pt"), os.path.join(c.out_dir, "log.jsonl")
-    ck = torch.load(ckpt_path, map_location="cpu") if c.resume else None
+    ck = None
+    if c.resume:
+        if not os.path.exists(ckpt_path):
+            raise FileNotFoundError(f"--resume: no checkpoint at {ckpt_path}; drop --resume to start from scratch")
+        ck = torch.load(ckpt_path, map_location="cpu")
+        clash = {k: v for k, v in model_over.items() if ck["config"].get(k) != (list(v) if isinstance(v, tuple) else v)}
+        if clash:
+            raise ValueError(f"--resume: model overrides {clash} differ from the checkpoint's config {ck['config']}")
 
     # ---- data: all frames in RAM, tokenizer and stats from the dataset ----
     t0 = time.time()
@@ -204,7 +209,7 @@ def main(argv=None) -> dict:
         a = store.stats["actions"]
         mid, half = (a["q01"] + a["q99"]) / 2, np.maximum((a["q99"] - a["q01"]) / 2, MIN_BOUND_WIDTH / 2)
         stats = {**store.image_stats(), "proprio_mean": store.stats["proprio"]["mean"].tolist(),
-                 "proprio_std": np.maximum(store.stats["proprio"]["std"], 1e-6).tolist(),
+                 "proprio_std": np.maximum(store.stats["proprio"]["std"], PROPRIO_STD_FLOOR).tolist(),
                  "action_low": (mid - half).tolist(), "action_high": (mid + half).tolist()}
     if store.image_size != mcfg.image_size:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "

@@ -161,6 +161,8 @@ class TrainSmokeTest(unittest.TestCase):
             full, part = os.path.join(d, "full"), os.path.join(d, "part")
             out = train.main(common + ["--steps=6", f"--out_dir={full}"])
             train.main(common + ["--steps=6", "--stop_step=3", f"--out_dir={part}", "--ckpt_interval=100"])
+            with self.assertRaisesRegex(ValueError, "differ from the checkpoint"):
+                train.main(common + ["--steps=6", f"--out_dir={part}", "--resume", "--n_layer=3"])
             train.main(common + ["--steps=6", f"--out_dir={part}", "--resume"])
             a, b = torch.load(out["checkpoint"]), torch.load(os.path.join(part, "ckpt.pt"))
             self.assertEqual(b["step"], 6)
