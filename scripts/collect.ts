@@ -52,7 +52,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
   const workers = harness.pages.length;
   const reports: TaskReport[] = [];
   const instructions = new Set<string>();
-  const ms = { sim: 0, render: 0, other: 0, write: 0 };
+  const ms = { sim: 0, render: 0, other: 0, setup: 0, write: 0 };
   let frames = 0;
   const t0 = performance.now();
   const wanted = tasks.length * args.episodesPerTask;
@@ -76,7 +76,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
       const keep = res.success || args.keepFailed;
       // Start the next attempt before writing this one: the browser works while Node writes.
       if (rep.kept + (keep ? 1 : 0) + inFlight.size < args.episodesPerTask && launched < maxAttempts) launch();
-      for (const k of ['sim', 'render', 'other'] as const) ms[k] += res.ms[k];
+      for (const k of ['sim', 'render', 'other', 'setup'] as const) ms[k] += res.ms[k];
       if (!res.success) rep.failures[res.failure ?? 'unknown'] = (rep.failures[res.failure ?? 'unknown'] ?? 0) + 1;
       if (keep) {
         const tw = performance.now();
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       seconds: +run.seconds.toFixed(1),
       // One frame = one control step with both cameras rendered and read back.
       framesPerSecond: +(n / run.seconds).toFixed(1),
-      msPerFrame: { sim: +(run.ms.sim / n).toFixed(2), render: +(run.ms.render / n).toFixed(2), other: +(run.ms.other / n).toFixed(2), write: +(run.ms.write / n).toFixed(2) },
+      msPerFrame: { sim: +(run.ms.sim / n).toFixed(2), render: +(run.ms.render / n).toFixed(2), other: +(run.ms.other / n).toFixed(2), setup: +(run.ms.setup / n).toFixed(2), write: +(run.ms.write / n).toFixed(2) },
       tasks: run.reports,
     }, null, 1));
   } catch (e) {

@@ -182,7 +182,8 @@ def read_parquet(path):
     except ImportError:
         pq = None
     if pq is not None:
-        return {name: _from_arrow(col) for name, col in zip(pq.read_table(path).column_names, pq.read_table(path).columns)}
+        table = pq.read_table(path)
+        return {name: _from_arrow(col) for name, col in zip(table.column_names, table.columns)}
     with open(path, "rb") as f:
         buf = memoryview(f.read())
     if bytes(buf[:4]) != b"PAR1" or bytes(buf[-4:]) != b"PAR1":

@@ -32,8 +32,9 @@ export interface EpisodeResult {
   success: boolean;
   steps: number;
   failure: string | null;
-  /** Milliseconds spent in sim, render+readback, and the rest (expert, recording). */
-  ms: { sim: number; render: number; other: number };
+  /** Milliseconds spent in sim, render+readback, the rest of the loop (expert, recording), and
+   * per-episode setup + packing (task sampling, sim and scene construction, base64). */
+  ms: { sim: number; render: number; other: number; setup: number };
 }
 
 let renderer: SimRenderer | null = null;
@@ -56,6 +57,7 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 export function runEpisode(req: EpisodeRequest): EpisodeResult {
+  const tStart = performance.now();
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
@@ -72,7 +74,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
     req.width,
     req.height,
   );
-  const ms = { sim: 0, render: 0, other: 0 };
+  const ms = { sim: 0, render: 0, other: 0, setup: 0 };
   let success = false;
   let failure: string | null = null;
   const t0 = performance.now();
@@ -101,7 +103,9 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   if (!success && !failure) failure = 'timeout';
   ms.other = performance.now() - t0 - ms.sim - ms.render;
   const demo = rec.finish(success);
-  return { packed: toBase64(packDemo(demo)), success, steps: demo.numSamples, failure, ms };
+  const packed = toBase64(packDemo(demo));
+  ms.setup = performance.now() - tStart - ms.sim - ms.render - ms.other;
+  return { packed, success, steps: demo.numSamples, failure, ms };
 }
 
 Object.assign(window, { vlaCollect: { runEpisode }, vlaReady: true });
