@@ -79,12 +79,12 @@ export function armFramesFromFk(fk: Float64Array, opening: number): Pose[] {
 }
 
 /** Wrist camera mount in the TCP frame: beside the palm (+x, 5 cm clear of its face at x = 0.03),
- * level with the palm's lower half (+z), tilted 0.5 rad about the TCP y axis so the fingertips and
+ * level with the palm's lower half (+z), tilted 0.6 rad about the TCP y axis so the fingertips and
  * the grasp point are in view while the palm stays out of it (at 0.06 / 0.1 / 0.35 rad the palm
  * hid a third of the frame, the fingers and the held object). */
 export const WRIST_CAMERA = {
   offset: [0.08, 0, 0.07] as Vec3,
-  tilt: 0.5,
+  tilt: 0.6,
 } as const;
 
 /** Wrist camera pose from the TCP pose: looks along local -z, up = local +y (three.js). */
