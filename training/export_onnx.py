@@ -4,6 +4,8 @@ for tests/core/onnxParity.test.ts. See models/README.md for the contract.
 
   /usr/bin/python3 -m training.export_onnx --random --out models/test-random \
       --fixtures tests/fixtures/model            # tiny random-weight model (TINY_OVERRIDES)
+  /usr/bin/python3 -m training.export_onnx --random --out models/test-random \
+      --instructions models/instructions.json --max-length 32   # vocabulary of every task phrasing
   /usr/bin/python3 -m training.export_onnx --checkpoint ckpt.pt --out models/vla-small
 
 Checkpoint format (torch.save dict): {"config": ModelConfig.to_dict(), "model": state_dict,
@@ -147,9 +149,9 @@ def parity_fixture(model: VLA, tok: Tokenizer, name: str) -> Dict:
 
 def export_model(model: VLA, tok: Tokenizer, stats: Dict, out_dir: str, name: str, description: str,
                  training: Optional[Dict] = None, evaluation: Optional[Dict] = None,
-                 fixtures_dir: Optional[str] = None) -> Dict:
+                 fixtures_dir: Optional[str] = None, decoding: Optional[Dict] = None) -> Dict:
     os.makedirs(out_dir, exist_ok=True)
-    manifest = build_manifest(model.cfg, name, description, tok.to_json(), stats,
+    manifest = build_manifest(model.cfg, name, description, tok.to_json(), stats, decoding=decoding,
                               training=training, evaluation=evaluation, opset=OPSET)
     check_tokenizer(manifest, tok)
     if tok.vocab_size > model.cfg.instr_vocab_size or tok.max_length != model.cfg.max_instr_len:
@@ -181,17 +183,33 @@ def main(argv=None) -> None:
     ap.add_argument("--checkpoint", help="trained checkpoint (see module docstring)")
     ap.add_argument("--random", action="store_true", help="tiny random-weight model (seed 0)")
     ap.add_argument("--fixtures", help="also write parity.json to this folder")
+    # Options of --random only: a tokenizer that covers the page's task phrasings, and a second
+    # distinguishable test model (other weights, other default rounds) for model-swap tests.
+    ap.add_argument("--instructions", help="--random: JSON list of extra instructions for the tokenizer vocabulary")
+    ap.add_argument("--max-length", type=int, help="--random: tokenizer maxLength (default TINY_OVERRIDES)")
+    ap.add_argument("--seed", type=int, default=0, help="--random: torch seed of the weights (default 0)")
+    ap.add_argument("--rounds", type=int, help="--random: default decoder rounds in the manifest (default 12)")
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
+    decoding = None
     if args.random:
-        torch.manual_seed(0)
-        tok = build_tokenizer(TEST_INSTRUCTIONS, max_length=TINY_OVERRIDES["max_instr_len"])
-        cfg = apply_overrides(ModelConfig(), {**TINY_OVERRIDES, "instr_vocab_size": tok.vocab_size})
+        torch.manual_seed(args.seed)
+        instructions = list(TEST_INSTRUCTIONS)
+        if args.instructions:
+            with open(args.instructions, "r", encoding="utf-8") as f:
+                instructions += [t for t in json.load(f) if t not in instructions]
+        max_len = args.max_length or TINY_OVERRIDES["max_instr_len"]
+        tok = build_tokenizer(instructions, max_length=max_len)
+        cfg = apply_overrides(ModelConfig(), {**TINY_OVERRIDES, "instr_vocab_size": tok.vocab_size,
+                                              "max_instr_len": max_len})
         model, stats, name = VLA(cfg), TEST_STATS, os.path.basename(os.path.normpath(args.out))
         desc = "Tiny random-weight model for contract and parity tests; its actions are meaningless."
-        extra = {"training": {"weights": "random (torch.manual_seed(0))", "config": cfg.to_dict(),
+        extra = {"training": {"weights": f"random (torch.manual_seed({args.seed}))", "config": cfg.to_dict(),
                               "parameters": model.num_params()}, "evaluation": None}
+        if args.rounds:
+            decoding = {"mode": "dd", "rounds": args.rounds, "schedule": "cosine", "ranking": "maxprob",
+                        "temperature": 0, "remask": "threshold", "eta0": 0.5}
     else:
         ck = torch.load(args.checkpoint, map_location="cpu")
         cfg = config_from_dict(ck["config"])
@@ -199,7 +217,7 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
-    m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, **extra)
+    m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}
     print(f"exported {m['name']} ({model.num_params()} parameters) to {args.out}: {sizes}")
 
