@@ -75,10 +75,10 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
   });
 
   it('a too-long instruction or a missing camera ends the episode as a policy error with the reason', async () => {
-    const long = { ...instance(), instruction: 'put the red cube in the bowl and then the blue ball on the plate' };
+    const long = { ...instance(), instruction: 'put the red cube in the bowl and then the blue ball on the plate '.repeat(3).trim() };
     const r1 = await runEpisode(long, new VlaPolicy(model), makeSim, { observe });
     expect(r1.failure).toBe('policy-error');
-    expect(r1.detail).toContain('longer than the limit maxLength = 12');
+    expect(r1.detail).toContain('longer than the limit maxLength = 32');
     const r2 = await runEpisode(instance(), new VlaPolicy(model), makeSim);
     expect(r2.failure).toBe('policy-error');
     expect(r2.detail).toContain('no camera frames');

@@ -20,7 +20,7 @@ describe('VlaModel.load: bad input', () => {
   it('loads the intact model and reports its sizes', async () => {
     const m = await load();
     expect(m.tokensPerChunk).toBe(56);
-    expect(m.tokenizer.maxLength).toBe(12);
+    expect(m.tokenizer.maxLength).toBe(32);
     await m.dispose();
   });
 
@@ -74,7 +74,7 @@ describe('VlaModel.load: bad input', () => {
     await expect(load({ 'tokenizer.json': null })).rejects.toThrow(`${DIR}/tokenizer.json: file not found`);
     const tok = JSON.parse(readFileSync(new URL(`../../${DIR}/tokenizer.json`, import.meta.url), 'utf8'));
     tok.maxLength = 20;
-    await expect(load({ 'tokenizer.json': JSON.stringify(tok) })).rejects.toThrow(/tokenizer\.json: maxLength 20 .* must equal the manifest's tokenizer\.maxLength 12/);
+    await expect(load({ 'tokenizer.json': JSON.stringify(tok) })).rejects.toThrow(/tokenizer\.json: maxLength 20 .* must equal the manifest's tokenizer\.maxLength 32/);
     await expect(load({ 'tokenizer.json': '{"format": 1' })).rejects.toThrow(/tokenizer\.json: not valid JSON/);
   });
 
@@ -92,9 +92,9 @@ describe('VlaModel.load: bad input', () => {
 
   it('instruction longer than the model accepts: refused up front with the limit', async () => {
     const model = await load();
-    const long = 'put the red cube in the bowl and then the blue ball on the plate';
+    const long = 'put the red cube in the bowl and then the blue ball on the plate '.repeat(3).trim();
     expect(() => new VlaPolicy(model, { instruction: long })).toThrow(TokenizerError);
-    expect(() => new VlaPolicy(model, { instruction: long })).toThrow(/longer than the limit maxLength = 12/);
+    expect(() => new VlaPolicy(model, { instruction: long })).toThrow(/longer than the limit maxLength = 32/);
     await model.dispose();
   });
 
