@@ -4,7 +4,7 @@
 // clock); grasp rule and controller documented in docs/sim.md.
 // Invariants: joint angles are the arm state (never dynamic); non-finite numbers in an action
 // never reach the state; once `failure` is set no further physics step runs; same spec + same
-// actions -> bit-identical states (no clock, no Math.random, fixed iteration order).
+// actions -> bit-identical states (no clock, no unseeded random numbers, fixed iteration order).
 
 import * as CANNON from 'cannon-es';
 import { armFramesFromFk, wristCameraFromTcp } from './armGeometry';
