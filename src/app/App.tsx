@@ -1,49 +1,95 @@
-// The page: a 3D view of the tabletop, the model cameras, a task picker and the scripted
-// expert's playback, plus the `window.__vla` test hook.
-// Reference: DESIGN.md "What the product is"; this is the first version, later issues add the
-// model, the instruction box and the denoising inspector as further panels.
-// Invariants: the sim is stepped only by SceneView's fixed-rate loop (onTick); React state is
-// a view of the episode status, refreshed at most once per animation frame; camera frames go
-// straight from the renderer to the canvases without passing through React.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The page: the 3D tabletop, an instruction box driving a VLA model in closed loop, the
+// denoising inspector (with a ghost trajectory in the 3D view), live decoder settings, model
+// and backend swapping, and the robustness lab. The episode lives in the URL.
+// Reference: DESIGN.md "What the product is"; docs/page.md (what each panel does, e2e).
+// Invariants: the sim is stepped only by SceneView's fixed-rate loop (onTick); while a chunk is
+// being decoded the sim holds still (so an episode replays exactly from the URL); a model is
+// swapped in only after it loaded and validated (a refused one leaves the old one running);
+// camera frames go to canvases without passing through React.
+import { Vector3 } from 'three';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DecoderSettings } from '../decoder';
+import { proprioOf } from '../eval/runner';
 import type { SceneView } from '../render/SceneView';
 import { TASKS } from '../tasks';
-import { CameraPanel, type CameraPanelHandle } from './components/CameraPanel';
-import { PlaybackControls } from './components/PlaybackControls';
+import { DecoderPanel } from './components/DecoderPanel';
+import { Inspector } from './components/Inspector';
+import { ModelPanel } from './components/ModelPanel';
+import { RobustnessPanel, type ModelSeesHandle } from './components/RobustnessPanel';
+import { RunPanel } from './components/RunPanel';
 import { StatusLine } from './components/StatusLine';
 import { TaskPicker } from './components/TaskPicker';
 import { Viewport } from './components/Viewport';
 import { Episode, type EpisodeStatus } from './episode';
 import { frameStats, type FrameStats } from './frameStats';
+import { GhostPath } from './ghost';
+import { ghostPath } from './inspectorModel';
+import { matchInstruction, phrasingTable, suggestions } from './instructionMatch';
+import { DEFAULT_MODEL, bundledModels } from './modelSources';
+import { installObjectDrag } from './objectDrag';
 import { installTestHook } from './testHook';
+import { parsePageState, serializePageState, type PageDecoder, type PageState } from './urlState';
+import { useModel } from './useModel';
+import { observe } from './observe';
 
 const DEFAULT_TASK = 'object/red_cube_in_bowl';
+const DEFAULTS = { taskId: TASKS.some((t) => t.id === DEFAULT_TASK) ? DEFAULT_TASK : TASKS[0].id, model: DEFAULT_MODEL };
+const TASK_IDS = TASKS.map((t) => t.id);
+
+/** Page decoder choices -> decoder settings overrides (rounds null = the manifest's). */
+function decoderSettings(d: PageDecoder): Partial<DecoderSettings> {
+  const s: Partial<DecoderSettings> = { mode: d.mode, schedule: d.schedule, ranking: d.ranking, temperature: d.temperature, remask: d.remask };
+  if (d.rounds !== null) s.rounds = d.rounds;
+  return s;
+}
 
 export function App() {
-  const [taskId, setTaskId] = useState(TASKS.some((t) => t.id === DEFAULT_TASK) ? DEFAULT_TASK : TASKS[0].id);
-  const [seed, setSeed] = useState(0);
+  const [page, setPage] = useState<PageState>(() => parsePageState(location.search, DEFAULTS, TASK_IDS));
   const [status, setStatus] = useState<EpisodeStatus | null>(null);
   const [playing, setPlaying] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [round, setRound] = useState<{ chunk: number; r: number } | null>(null);
+  const [version, setVersion] = useState(0);
+  const [moved, setMoved] = useState(false);
   const view = useRef<SceneView | null>(null);
   const episode = useRef<Episode | null>(null);
-  const cameras = useRef<CameraPanelHandle>(null);
+  const sees = useRef<ModelSeesHandle>(null);
+  const ghost = useRef<GhostPath | null>(null);
   const lastFrames = useRef<{ agentview: FrameStats; wrist: FrameStats } | null>(null);
   const framesDrawn = useRef(0);
-  const choice = useRef({ taskId, seed });
-  choice.current = { taskId, seed };
+  // want: the user asked the loop to run (it idles while a chunk decodes, then resumes).
+  const cfg = useRef({ driver: 'model' as 'model' | 'expert', stepCycle: false, chunksAtStart: 0, checkSuccess: true, want: false });
+  const pageRef = useRef(page);
+  pageRef.current = page;
+  const redraw = useCallback(() => setVersion((v) => v + 1), []);
+  const mdl = useModel(redraw);
+  const driver = mdl.driver;
 
-  /** Points the view at the current episode's sim and redraws. */
+  const table = useMemo(() => phrasingTable(page.seed, TASKS), [page.seed]);
+  const match = matchInstruction(page.instruction, page.taskId, table);
+  const instruction = (): string => pageRef.current.instruction.trim() || episode.current?.instance.instruction || '';
+
+  useEffect(() => history.replaceState(null, '', serializePageState(page, DEFAULTS)), [page]);
+  useEffect(() => {
+    if (driver.current) driver.current.settings = decoderSettings(page.decoder);
+  }, [page.decoder, driver, mdl.info]);
+
+  /** Points the view at the current episode's sim, resets the policy, redraws. */
   const attach = useCallback(() => {
     const v = view.current;
     const ep = episode.current;
     if (!v || !ep) return;
+    const p = pageRef.current;
+    driver.current?.reset(p.decoder.seed, ep.instance.taskId, ep.instance.seed);
+    setRound(null);
+    setMoved(false);
     v.source = ep.sim;
+    cfg.current.want = false;
     v.setPlaying(false);
     v.invalidate();
     setPlaying(false);
     setStatus(ep.status);
-  }, []);
+  }, [driver]);
 
   const loadScene = useCallback(
     (id: string, s: number) => {
@@ -54,44 +100,116 @@ export function App() {
         setError(`Could not build ${id} seed ${s}: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
+      setPage((p) => ({ ...p, taskId: id, seed: s }));
       attach();
     },
     [attach],
   );
 
+  /** Renders, perturbs and (when the driver is idle) starts planning the next chunk. */
+  const planNext = useCallback(() => {
+    const v = view.current;
+    const ep = episode.current;
+    const d = driver.current;
+    if (!v || !ep || !d || d.busy) return;
+    try {
+      const obs = observe(v, ep.sim, d.model.manifest, pageRef.current.perturb, ep.status.step);
+      sees.current?.draw(obs.images);
+      const inputs = obs.inputs(d.model.tokenizer, instruction(), proprioOf(ep.sim.state()));
+      const tcp = [...ep.sim.state().arm.tcp.position];
+      d.plan(inputs, ep.status.step, tcp).then(
+        () => {
+          // The loop was idle while the chunk decoded; resume it unless the user paused.
+          if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);
+          else setPlaying(false);
+        },
+        (e: unknown) => {
+          setError(`Decoding failed: ${e instanceof Error ? e.message : String(e)}`);
+          cfg.current.want = false;
+          setPlaying(false);
+        },
+      );
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      cfg.current.want = false;
+      setPlaying(false);
+    }
+  }, [driver]);
+
   const onView = useCallback(
     (v: SceneView | null) => {
       view.current = v;
+      ghost.current?.dispose();
+      ghost.current = null;
       if (!v) return;
+      ghost.current = new GhostPath(v.simRenderer.world.scene, v.camera);
+      const unDrag = installObjectDrag(v, () => episode.current?.sim ?? null, () => setMoved(true));
+      v.canvas.addEventListener('webglcontextlost', unDrag, { once: true });
       v.onTick = () => {
         const ep = episode.current;
-        return ep ? ep.stepExpert() : false;
+        if (!ep) return false;
+        const c = cfg.current;
+        if (c.driver === 'expert') {
+          const more = ep.stepExpert();
+          if (!more) c.want = false;
+          return more;
+        }
+        const d = driver.current;
+        if (!d) return false;
+        const a = d.nextAction();
+        if (!a) {
+          // Stop the loop while the chunk decodes: the sim waits for it anyway, and a loop
+          // that keeps re-rendering would compete with the decoder for the main thread.
+          planNext();
+          return false;
+        }
+        const more = ep.stepAction(a, c.checkSuccess);
+        // A step cycle ends once a chunk decoded after the click has been executed.
+        if (!more || (c.stepCycle && d.queued === 0 && d.chunks.length > c.chunksAtStart)) {
+          c.want = false;
+          return false;
+        }
+        return true;
       };
       v.onFrame = () => {
         const ep = episode.current;
         if (!ep) return;
-        const f = v.simRenderer.renderFrames();
-        cameras.current?.draw(f);
-        lastFrames.current = {
-          agentview: frameStats(f.agentview, f.width, f.height),
-          wrist: frameStats(f.wrist, f.width, f.height),
-        };
+        const d = driver.current;
+        const obs = d ? observe(v, null, d.model.manifest, pageRef.current.perturb, ep.status.step) : null;
+        if (obs) sees.current?.draw(obs.images);
+        const f = obs?.raw ?? v.simRenderer.renderFrames();
+        lastFrames.current = { agentview: frameStats(f.agentview, f.width, f.height), wrist: frameStats(f.wrist, f.width, f.height) };
         framesDrawn.current++;
         setStatus(ep.status);
-        if (!v.isPlaying) setPlaying(false);
+        if (!v.isPlaying && !cfg.current.want) setPlaying(false);
       };
-      loadScene(choice.current.taskId, choice.current.seed);
+      const p = pageRef.current;
+      loadScene(p.taskId, p.seed);
     },
-    [loadScene],
+    [loadScene, planNext, driver],
   );
 
-  const run = useCallback(() => {
-    const ep = episode.current;
-    if (!view.current || !ep || ep.status.done) return;
-    view.current.setPlaying(true);
-    setPlaying(true);
-  }, []);
+  const start = useCallback(
+    (mode: 'model' | 'expert', stepCycle: boolean) => {
+      const ep = episode.current;
+      const v = view.current;
+      if (!v || !ep || ep.status.done) return;
+      if (mode === 'model' && match.kind === 'other-task') {
+        loadScene(match.taskId, pageRef.current.seed);
+        setError(`Loaded the scene of ${match.taskId}, the task this phrasing belongs to. Press Run again.`);
+        return;
+      }
+      setError(null);
+      // Leftover actions of a paused chunk run first; a step cycle ends after executing a
+      // chunk decoded after the click.
+      cfg.current = { driver: mode, stepCycle, chunksAtStart: driver.current?.chunks.length ?? 0, checkSuccess: mode === 'expert' || match.kind !== 'free', want: true };
+      v.setPlaying(true);
+      setPlaying(true);
+    },
+    [match, loadScene, driver],
+  );
   const pause = useCallback(() => {
+    cfg.current.want = false;
     view.current?.setPlaying(false);
     setPlaying(false);
   }, []);
@@ -99,6 +217,43 @@ export function App() {
     episode.current?.reset();
     attach();
   }, [attach]);
+
+  // Model: load the URL's model at start, and whenever the user picks another.
+  const swapModel = useCallback(
+    (model: string, files?: File[]) => {
+      void mdl.load(model, pageRef.current.backend, files).then((ok) => {
+        if (!ok) return;
+        const m = driver.current!.model;
+        view.current?.simRenderer.cameras.setSize(m.manifest.cameras[0].width, m.manifest.cameras[0].height);
+        view.current?.invalidate();
+        driver.current!.settings = decoderSettings(pageRef.current.decoder);
+        const ep = episode.current;
+        if (ep) driver.current!.reset(pageRef.current.decoder.seed, ep.instance.taskId, ep.instance.seed);
+        setPage((p) => ({ ...p, model: files ? p.model : model }));
+      });
+    },
+    [mdl.load, driver],
+  );
+  useEffect(() => swapModel(pageRef.current.model), [swapModel]);
+
+  // The inspector follows the newest round unless the user scrubbed this chunk.
+  const chunks = driver.current?.chunks ?? [];
+  const chunk = chunks.length ? chunks[chunks.length - 1] : null;
+  const shownRound = chunk && round && round.chunk === chunk.index ? round.r : (chunk?.trace.roundsDone ?? 0) - 1;
+  useEffect(() => {
+    const m = driver.current?.model.manifest;
+    if (!ghost.current || !m) return;
+    if (!chunk || shownRound < 0) {
+      ghost.current.set(null, [], []);
+      view.current?.controls.dispatchEvent({ type: 'change' });
+      return;
+    }
+    const g = ghostPath(chunk.trace, shownRound, { steps: m.action.chunkLength, dims: m.action.dims, maskId: m.action.maskId, start: chunk.start, binToValue: (b, d) => driver.current!.model.codec.decodeValue(b, d) });
+    ghost.current.set(chunk.start, g.points, g.sure);
+    // Redraw the view only: invalidate() would also re-mirror the sim and re-render the model
+    // cameras, a full frame of work per decoder round for a change of a few dots.
+    view.current?.controls.dispatchEvent({ type: 'change' });
+  }, [chunk, shownRound, version, driver]);
 
   useEffect(() => {
     installTestHook({
@@ -112,50 +267,105 @@ export function App() {
         return framesDrawn.current;
       },
       frames: () => lastFrames.current,
-      taskIds: () => TASKS.map((t) => t.id),
-      newScene: (id, s) => {
-        setTaskId(id);
-        setSeed(s);
-        loadScene(id, s);
-      },
-      runExpert: run,
+      taskIds: () => TASK_IDS,
+      newScene: (id, s) => loadScene(id, s),
+      runExpert: () => start('expert', false),
       pause,
       reset,
+      get model() {
+        const d = driver.current;
+        return d ? { name: d.model.manifest.name, label: d.model.label, backend: d.model.backend.name, rounds: d.model.manifest.decoding.rounds } : null;
+      },
+      tcp: () => (episode.current ? [...episode.current.sim.state().arm.tcp.position] : null),
+      objects: () => {
+        const v = view.current;
+        const ep = episode.current;
+        if (!v || !ep) return [];
+        const r = v.canvas.getBoundingClientRect();
+        return ep.sim.state().objects.map((o) => {
+          const p = new Vector3(o.position[0], o.position[1], o.position[2]).project(v.camera);
+          return { id: o.id, position: [...o.position], screen: [r.left + ((p.x + 1) / 2) * r.width, r.top + ((1 - p.y) / 2) * r.height] as [number, number] };
+        });
+      },
+      get loading() {
+        return mdl.loading !== null;
+      },
+      decode: () => {
+        const d = driver.current;
+        const c = d?.chunks.at(-1);
+        return d ? { chunks: d.chunks.length, nfe: c?.nfe ?? 0, roundsDone: c?.trace.roundsDone ?? 0, rounds: c?.trace.rounds ?? 0, complete: c?.complete ?? false, waiting: d.waiting, busy: d.busy, roundMs: c?.roundMs ?? [], encoderMs: c?.encoderMs ?? 0, spans: d.chunks.map((k) => [k.startedAt, k.endedAt]), maxSliceMs: Math.max(0, ...d.chunks.map((k) => Math.max(k.encoderMs, ...k.roundMs))) } : null;
+      },
     });
-  }, [loadScene, run, pause, reset]);
+  }, [loadScene, start, pause, reset, driver, mdl.loading]);
 
+  const m = driver.current?.model ?? null;
+  const info = mdl.info;
   return (
     <div className="app">
       <header>
         <h1>VLA Sim</h1>
-        <span className="muted">tabletop manipulation · three.js + cannon-es · discrete-diffusion VLA (coming)</span>
+        <span className="muted">a small vision-language-action model decodes each chunk of arm actions by discrete diffusion, in your browser</span>
+        <span className="active-model" data-testid="active-model">
+          {info ? `model ${info.name} · ${info.backend}` : mdl.loading ? 'loading model…' : 'no model'}
+        </span>
       </header>
       <main>
         <div className="stage">
           <Viewport onView={onView} />
-          <StatusLine status={status} playing={playing} />
-          {error && <div className="error">{error}</div>}
+          <StatusLine status={status} playing={playing} successCheck={cfg.current.driver === 'expert' || match.kind !== 'free'} waiting={driver.current?.busy ?? false} moved={moved} />
+          {error && (
+            <div className="error" data-testid="page-error" onClick={() => setError(null)} title="click to dismiss">
+              {error}
+            </div>
+          )}
         </div>
-        <aside>
-          <TaskPicker
-            tasks={TASKS}
-            taskId={taskId}
-            seed={seed}
-            onTask={(id) => {
-              setTaskId(id);
-              loadScene(id, seed);
-            }}
-            onSeed={setSeed}
-            onNewScene={() => loadScene(taskId, seed)}
-          />
-          <PlaybackControls
+        <aside className="left">
+          <RunPanel
+            instruction={page.instruction}
+            taskInstruction={status?.instruction ?? ''}
+            suggestions={suggestions(page.taskId, table)}
+            match={match}
             playing={playing}
             done={status?.done ?? false}
-            onRun={run}
+            modelReady={m !== null}
+            onInstruction={(instruction) => setPage((p) => ({ ...p, instruction }))}
+            onRun={() => start('model', false)}
             onPause={pause}
+            onStep={() => start('model', true)}
             onReset={reset}
+            onExpert={() => start('expert', false)}
           />
-          <CameraPanel ref={cameras} />
+          <Inspector
+            chunk={chunk}
+            round={shownRound}
+            onRound={(r) => chunk && setRound({ chunk: chunk.index, r })}
+            actionNames={m?.manifest.action.names ?? []}
+            maskId={m?.manifest.action.maskId ?? 0}
+            binToValue={(b, d) => m!.codec.decodeValue(b, d)}
+            pauseBeforeRound={mdl.pauseBeforeRound}
+            onPauseBeforeRound={mdl.setPauseBeforeRound}
+            waiting={driver.current?.waiting ?? false}
+            onNext={() => driver.current?.next()}
+          />
+          <TaskPicker tasks={TASKS} taskId={page.taskId} seed={page.seed} onTask={(id) => loadScene(id, page.seed)} onSeed={(seed) => setPage((p) => ({ ...p, seed }))} onNewScene={() => loadScene(page.taskId, page.seed)} />
+        </aside>
+        <aside>
+          <ModelPanel
+            models={bundledModels()}
+            model={page.model}
+            backend={page.backend}
+            loading={mdl.loading}
+            error={mdl.error}
+            onModel={(name) => swapModel(name)}
+            onFiles={(files) => swapModel('dropped', files)}
+            onBackend={(backend) => {
+              setPage((p) => ({ ...p, backend }));
+              pageRef.current = { ...pageRef.current, backend };
+              swapModel(pageRef.current.model);
+            }}
+          />
+          <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))} />
+          <RobustnessPanel ref={sees} perturb={page.perturb} onChange={(perturb) => setPage((p) => ({ ...p, perturb }))} />
         </aside>
       </main>
     </div>

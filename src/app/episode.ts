@@ -1,4 +1,5 @@
-// One episode on the page: a task instance, its sim and the scripted expert that drives it.
+// One episode on the page: a task instance, its sim, and who drives it: the scripted expert
+// (stepExpert) or a policy's actions (stepAction).
 // Reference: src/eval/runner.ts (same end conditions: success, sim failure, step limit), but
 // stepped one control step at a time by the page's render loop instead of a tight loop.
 // Invariants: the episode is a pure function of (task id, seed): the sim and the expert are
@@ -70,11 +71,17 @@ export class Episode {
   /** One expert control step. Returns false once the episode is over. */
   stepExpert(): boolean {
     if (this.current.done) return false;
-    const action = this.expert.act(this.simulator.state());
+    return this.stepAction(this.expert.act(this.simulator.state()));
+  }
+
+  /** One control step with a given action (a policy's). Returns false once the episode is over.
+   * With `checkSuccess` false (free-form instruction) only the step limit or a failure ends it. */
+  stepAction(action: ArrayLike<number>, checkSuccess = true): boolean {
+    if (this.current.done) return false;
     const info = this.simulator.step(action);
     const after = this.simulator.state();
     const s = { ...this.current, step: this.current.step + 1 };
-    s.success = this.instance.success(after);
+    s.success = checkSuccess && this.instance.success(after);
     if (info.failure || after.failure) {
       s.done = true;
       s.failure = 'physics-blowup';

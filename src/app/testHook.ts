@@ -23,6 +23,18 @@ export interface VlaTestHook {
   runExpert(): void;
   pause(): void;
   reset(): void;
+  /** The model in use (null before the first one loaded). */
+  model: { name: string; label: string; backend: string; rounds: number } | null;
+  /** A model load is in flight. */
+  loading: boolean;
+  /** TCP position of the arm now (replay checks). */
+  tcp(): number[] | null;
+  /** Objects with their sim position and where they appear on screen (client pixels). */
+  objects(): { id: string; position: number[]; screen: [number, number] }[];
+  /** The newest decoded chunk (null without a model). */
+  decode(): { chunks: number; nfe: number; roundsDone: number; rounds: number; complete: boolean; waiting: boolean; busy: boolean; roundMs: number[]; encoderMs: number; spans: number[][];
+    /** Longest encoder run or decoder round of any chunk (an upper bound of the decoder's own main-thread slices). */
+    maxSliceMs: number } | null;
 }
 
 declare global {

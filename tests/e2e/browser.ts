@@ -44,7 +44,7 @@ export async function startDevServer(): Promise<{ server: ViteDevServer; url: st
     // Pre-bundle every browser dependency up front: a dependency discovered mid-run makes Vite
     // reload the page, which would abort the test.
     optimizeDeps: {
-      include: ['three', 'three/examples/jsm/controls/OrbitControls.js', 'cannon-es', 'react', 'react-dom/client'],
+      include: ['three', 'three/examples/jsm/controls/OrbitControls.js', 'cannon-es', 'react', 'react-dom/client', 'onnxruntime-web/webgpu', '@tensorflow/tfjs', 'fflate'],
     },
   });
   await server.listen();

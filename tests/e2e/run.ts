@@ -1,6 +1,7 @@
 // End-to-end test of the page in headless Chromium (SwiftShader WebGL2): load the page, pick a
 // task through the UI, run the scripted expert, and check the 3D view, the model camera
-// frames, the status line and the console. Run with `npm run test:e2e`.
+// frames, the status line and the console; then the model page checks (tests/e2e/page.ts) and
+// the browser runtime checks (tests/e2e/runtime.ts). Run with `npm run test:e2e`.
 // Reference: window.__vla (src/app/testHook.ts) for numbers; the DOM for what a user sees.
 // Invariants: exits non-zero when any check fails, and always prints a last line exactly
 // `e2e: N passed, M failed`; the screenshot goes to out/e2e/ (gitignored).
@@ -9,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { THUMB, thumbDiff, type FrameStats } from '../../src/app/frameStats';
 import type { EpisodeStatus } from '../../src/app/episode';
 import { startSession } from './browser';
+import { pageE2e } from './page';
+import { runtimeE2e } from './runtime';
 
 const TASK = 'object/red_cube_in_bowl';
 const SEED = 3;
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
     });
     await page.goto(session.url, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__vla?.ready === true, null, { timeout: 60_000 });
+    // The model sets the camera size when it loads: wait, so frames are compared at one size.
+    await page.waitForFunction(() => window.__vla?.model !== null && !window.__vla?.loading, null, { timeout: 60_000 });
     check('page ready: 3D view, episode and first camera frames', true);
 
     // Pick the task and seed through the UI, as a user would.
@@ -117,9 +122,11 @@ async function main(): Promise<void> {
 
     check('no console errors', consoleErrors.length === 0, consoleErrors.slice(0, 5).join(' | '));
     await page.close();
+    await pageE2e(check, session.browser, session.url);
   } finally {
     await session.close();
   }
+  await runtimeE2e(check);
 }
 
 main()

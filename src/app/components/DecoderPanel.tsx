@@ -1,0 +1,76 @@
+// Decoder settings, applied live to the next chunk: mode (discrete diffusion or a baseline),
+// rounds, schedule, ranking, temperature, remasking rule and the decoder seed.
+// Reference: src/decoder/settings.ts (meanings and defaults); docs/decoder.md.
+// Invariants: only reports choices; rounds = null means the model manifest's default.
+import { MODES, RANKINGS, REMASKS, SCHEDULES, type PageDecoder } from '../urlState';
+
+export interface DecoderPanelProps {
+  decoder: PageDecoder;
+  /** The manifest's default rounds (shown when rounds is null). */
+  defaultRounds: number | null;
+  onChange: (d: PageDecoder) => void;
+}
+
+const MODE_TEXT: Record<PageDecoder['mode'], string> = {
+  dd: 'discrete diffusion',
+  oneshot: 'one-shot (1 pass)',
+  ar: 'autoregressive (56 passes)',
+  random: 'random order',
+};
+
+function Pick<T extends string>({ label, value, options, onChange, disabled }: { label: string; value: T; options: readonly T[]; onChange: (v: T) => void; disabled?: boolean }) {
+  return (
+    <label className="field">
+      {label}
+      <select aria-label={label} data-testid={`dec-${label}`} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {label === 'mode' ? MODE_TEXT[o as PageDecoder['mode']] : o}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function DecoderPanel({ decoder: d, defaultRounds, onChange }: DecoderPanelProps) {
+  const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
+  const dd = d.mode === 'dd';
+  return (
+    <section className="panel">
+      <h2>Decoder</h2>
+      <div className="fields">
+        <Pick label="mode" value={d.mode} options={MODES} onChange={(mode) => set({ mode })} />
+        <label className="field">
+          rounds
+          <input
+            type="number"
+            aria-label="rounds"
+            data-testid="dec-rounds"
+            min={1}
+            max={56}
+            disabled={d.mode === 'oneshot' || d.mode === 'ar'}
+            placeholder={defaultRounds ? String(defaultRounds) : ''}
+            value={d.rounds ?? ''}
+            onChange={(e) => {
+              const v = Math.floor(Number(e.target.value));
+              set({ rounds: e.target.value === '' ? null : Number.isFinite(v) && v >= 1 && v <= 56 ? v : d.rounds });
+            }}
+          />
+        </label>
+        <Pick label="schedule" value={d.schedule} options={SCHEDULES} disabled={!dd && d.mode !== 'random'} onChange={(schedule) => set({ schedule })} />
+        <Pick label="ranking" value={d.ranking} options={RANKINGS} disabled={!dd} onChange={(ranking) => set({ ranking })} />
+        <Pick label="remask" value={d.remask} options={REMASKS} disabled={!dd} onChange={(remask) => set({ remask })} />
+        <label className="field">
+          temperature
+          <input type="number" aria-label="temperature" data-testid="dec-temperature" min={0} max={5} step={0.1} value={d.temperature} onChange={(e) => set({ temperature: Math.max(0, Number(e.target.value) || 0) })} />
+        </label>
+        <label className="field">
+          seed
+          <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
+        </label>
+      </div>
+      <p className="hint">Changes apply from the next chunk. Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+// The page's closed loop with a VLA model: plan a chunk (encode once, decode round by round),
+// hand out its actions one control step at a time, replan when they run out. Unlike VlaPolicy
+// it keeps every chunk's decode trace and per-round times for the inspector, can wait for the
+// user before each round, and takes decoder settings that change between chunks.
+// Reference: src/policy/VlaPolicy.ts (same RNG seeding, same encode/decode/codec path);
+// src/decoder decode() `beforeRound` and `signal` hooks.
+// Invariants: at most one plan in flight; a plan started for an older episode (generation) is
+// dropped; while waiting at a round gate nothing runs on the main thread; the decoder RNG is
+// Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
+// the loop yields to the event loop so the page keeps drawing during a decode.
+import { Rng } from '../core/rng';
+import { decode, type DecodeTrace, type DecoderSettings } from '../decoder';
+import type { EncoderInputs, VlaModel } from '../policy/VlaModel';
+
+/** One decoded chunk as the inspector shows it. */
+export interface ChunkRecord {
+  /** Index of the chunk in the episode (0-based). */
+  index: number;
+  /** Control step at which it was planned. */
+  step: number;
+  trace: DecodeTrace;
+  /** Milliseconds of each decoder round (forward pass + decode logic). [round] */
+  roundMs: number[];
+  encoderMs: number;
+  /** Forward passes so far (= NFE when complete). */
+  nfe: number;
+  /** TCP position when planned (the ghost trajectory starts here). */
+  start: number[];
+  settings: Partial<DecoderSettings>;
+  complete: boolean;
+  /** performance.now() when planning started and ended (NaN while running): the e2e measures
+   * main-thread stalls inside these spans. */
+  startedAt: number;
+  endedAt: number;
+}
+
+const now = (): number => performance.now();
+/** Lets the browser paint and handle input between rounds. */
+const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+export class PolicyDriver {
+  /** Actions of the current chunk not yet executed. */
+  private queue: number[][] = [];
+  private rng = new Rng(0);
+  private generation = 0;
+  private gate: (() => void) | null = null;
+  private abort: { aborted: boolean } | null = null;
+  /** A plan is in flight. */
+  busy = false;
+  /** Wait for next() before each round. */
+  pauseBeforeRound = false;
+  chunks: ChunkRecord[] = [];
+  /** Called after every round and when a chunk completes (the UI redraws). */
+  onUpdate: (() => void) | null = null;
+
+  constructor(
+    readonly model: VlaModel,
+    /** Decoder settings for the next chunk (changed live by the page). */
+    public settings: Partial<DecoderSettings>,
+  ) {}
+
+  /** New episode: drops any plan in flight and the queued actions, reseeds the decoder RNG. */
+  reset(decoderSeed: number, taskId: string, episodeSeed: number): void {
+    this.generation++;
+    if (this.abort) this.abort.aborted = true;
+    this.releaseGate();
+    this.queue = [];
+    this.chunks = [];
+    this.busy = false;
+    this.rng = new Rng(decoderSeed).fork(`${taskId}#${episodeSeed}`);
+    this.onUpdate?.();
+  }
+
+  /** The next action of the current chunk, or null when a new chunk must be planned. */
+  nextAction(): number[] | null {
+    return this.queue.shift() ?? null;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** True while the decoder waits for the user before a round. */
+  get waiting(): boolean {
+    return this.gate !== null;
+  }
+
+  /** Lets the decoder run its next round (pause-before-round mode). */
+  next(): void {
+    this.releaseGate();
+  }
+
+  private releaseGate(): void {
+    const g = this.gate;
+    this.gate = null;
+    g?.();
+  }
+
+  /** Plans one chunk from encoder inputs; queues its actions unless the episode changed meanwhile. */
+  async plan(inputs: EncoderInputs, step: number, start: number[]): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const gen = this.generation;
+    const abort = { aborted: false };
+    this.abort = abort;
+    const m = this.model;
+    const a = m.manifest.action;
+    const settings: Partial<DecoderSettings> = { ...(m.manifest.decoding as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize };
+    const t0 = now();
+    const cache = await m.encode(inputs);
+    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, settings, complete: false, startedAt: t0, endedAt: NaN };
+    let tRound = now();
+    try {
+      const res = await decode({
+        shape: { steps: a.chunkLength, dims: a.dims },
+        maskId: a.maskId,
+        settings,
+        rng: this.rng,
+        signal: abort,
+        beforeRound: async ({ round, trace }) => {
+          if (!rec.trace) {
+            rec.trace = trace;
+            this.chunks.push(rec);
+          } else rec.roundMs.push(now() - tRound);
+          this.onUpdate?.();
+          await yieldToPage();
+          if (this.pauseBeforeRound && gen === this.generation) {
+            await new Promise<void>((r) => {
+              this.gate = r;
+              this.onUpdate?.(); // the page shows "Next round" only once the gate exists
+            });
+          }
+          tRound = now();
+          void round;
+        },
+        tokensToLogits: async (tokens) => {
+          rec.nfe++;
+          return m.logits(tokens, cache);
+        },
+      });
+      rec.roundMs.push(now() - tRound);
+      rec.trace = res.trace;
+      rec.complete = true;
+      rec.endedAt = now();
+      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens);
+    } catch (e) {
+      if (!abort.aborted) throw e;
+    } finally {
+      m.releaseCache(cache);
+      if (gen === this.generation) this.busy = false;
+      this.onUpdate?.();
+    }
+  }
+}
