@@ -33,9 +33,17 @@ export function roundCounts(trace: DecodeTrace, r: number, maskId: number): Reco
   return c;
 }
 
-/** Confidence in [0, 1] -> CSS colour on a dark-blue (unsure) to yellow (sure) ramp. */
-export function confidenceColour(p: number): string {
-  const t = Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0));
+/** Position of confidence p on the colour ramp, log scale from chance (1 / ids) to 1: a
+ * linear scale would paint every token of a 256-bin model nearly the same dark colour, since
+ * even a useful prediction often has p of a few percent. */
+export function confidenceLevel(p: number, ids: number): number {
+  if (!(p > 0) || ids < 2) return 0;
+  return Math.min(1, Math.max(0, 1 - Math.log(p) / Math.log(1 / ids)));
+}
+
+/** Ramp position in [0, 1] -> CSS colour on a dark-blue (unsure) to yellow (sure) ramp. */
+export function confidenceColour(level: number): string {
+  const t = Math.min(1, Math.max(0, Number.isFinite(level) ? level : 0));
   // Three stops of a viridis-like ramp, linearly blended: readable on the dark page.
   const stops = [
     [48, 18, 99],

@@ -7,7 +7,7 @@
 // Invariants: a pure view of a ChunkRecord (no decode state of its own besides the hovered
 // cell); keyboard shortcuts are ignored while the user types in a text field.
 import { useEffect, useState } from 'react';
-import { CELL_LEGEND, cellState, confidenceColour, roundCounts, topCandidates } from '../inspectorModel';
+import { CELL_LEGEND, cellState, confidenceColour, confidenceLevel, roundCounts, topCandidates } from '../inspectorModel';
 import type { ChunkRecord } from '../policyDriver';
 
 export interface InspectorProps {
@@ -116,7 +116,7 @@ export function Inspector(p: InspectorProps) {
                     key={i}
                     className={`cell ${state}`}
                     data-state={state}
-                    style={state === 'masked' ? undefined : { background: confidenceColour(conf) }}
+                    style={state === 'masked' ? undefined : { background: confidenceColour(confidenceLevel(conf, p.maskId)) }}
                     onMouseEnter={() => setHover(i)}
                   />
                 );
@@ -130,7 +130,7 @@ export function Inspector(p: InspectorProps) {
               </span>
             ))}
             <span>
-              <span className="ramp" /> confidence 0 → 1
+              <span className="ramp" /> confidence: chance (1/{p.maskId}) → 1, log scale
             </span>
           </div>
           <div className="hover" data-testid="cell-detail">
