@@ -48,9 +48,10 @@ export function meteredSource(src: ModelSource, onProgress: (p: LoadProgress) =>
   };
 }
 
-/** A source for a bundled name ("test-random") or a URL of a model folder. */
+/** A source for a bundled name ("test-random"), a URL, or a path on this server ("/models/x/"). */
 export function sourceFor(model: string): ModelSource {
   if (/^https?:\/\//.test(model)) return fetchSource(model, model.replace(/\/+$/, ''));
+  if (model.startsWith('/')) return fetchSource(`${globalThis.location.origin}${model}`, model.replace(/^\/+|\/+$/g, ''));
   return fetchSource(`${globalThis.location.origin}/models/${model}/`, `models/${model}`);
 }
 
