@@ -6,12 +6,11 @@
 // being decoded the sim holds still (so an episode replays exactly from the URL); a model is
 // swapped in only after it loaded and validated (a refused one leaves the old one running);
 // camera frames go to canvases without passing through React.
-import { Vector3 } from 'three';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DecoderSettings } from '../decoder';
 import { proprioOf } from '../eval/runner';
 import type { SceneView } from '../render/SceneView';
 import { TASKS } from '../tasks';
+import { ComparePanel } from './components/ComparePanel';
 import { DecoderPanel } from './components/DecoderPanel';
 import { Inspector } from './components/Inspector';
 import { ModelPanel } from './components/ModelPanel';
@@ -26,22 +25,16 @@ import { GhostPath } from './ghost';
 import { ghostPath } from './inspectorModel';
 import { matchInstruction, phrasingTable, suggestions } from './instructionMatch';
 import { DEFAULT_MODEL, bundledModels } from './modelSources';
-import { installObjectDrag } from './objectDrag';
+import { installObjectDrag, objectsOnScreen } from './objectDrag';
+import type { CompareRow } from './policyDriver';
 import { installTestHook } from './testHook';
-import { parsePageState, serializePageState, type PageDecoder, type PageState } from './urlState';
+import { parsePageState, serializePageState, toDecoderSettings, type PageState } from './urlState';
 import { useModel } from './useModel';
 import { observe } from './observe';
 
 const DEFAULT_TASK = 'object/red_cube_in_bowl';
 const DEFAULTS = { taskId: TASKS.some((t) => t.id === DEFAULT_TASK) ? DEFAULT_TASK : TASKS[0].id, model: DEFAULT_MODEL };
 const TASK_IDS = TASKS.map((t) => t.id);
-
-/** Page decoder choices -> decoder settings overrides (rounds null = the manifest's). */
-function decoderSettings(d: PageDecoder): Partial<DecoderSettings> {
-  const s: Partial<DecoderSettings> = { mode: d.mode, schedule: d.schedule, ranking: d.ranking, temperature: d.temperature, remask: d.remask };
-  if (d.rounds !== null) s.rounds = d.rounds;
-  return s;
-}
 
 export function App() {
   const [page, setPage] = useState<PageState>(() => parsePageState(location.search, DEFAULTS, TASK_IDS));
@@ -51,6 +44,7 @@ export function App() {
   const [round, setRound] = useState<{ chunk: number; r: number } | null>(null);
   const [version, setVersion] = useState(0);
   const [moved, setMoved] = useState(false);
+  const [compare, setCompare] = useState<{ rows: CompareRow[] | null; busy: boolean }>({ rows: null, busy: false });
   const view = useRef<SceneView | null>(null);
   const episode = useRef<Episode | null>(null);
   const sees = useRef<ModelSeesHandle>(null);
@@ -71,7 +65,7 @@ export function App() {
 
   useEffect(() => history.replaceState(null, '', serializePageState(page, DEFAULTS)), [page]);
   useEffect(() => {
-    if (driver.current) driver.current.settings = decoderSettings(page.decoder);
+    if (driver.current) driver.current.settings = toDecoderSettings(page.decoder);
   }, [page.decoder, driver, mdl.info]);
 
   /** Points the view at the current episode's sim, resets the policy, redraws. */
@@ -226,7 +220,7 @@ export function App() {
         const m = driver.current!.model;
         view.current?.simRenderer.cameras.setSize(m.manifest.cameras[0].width, m.manifest.cameras[0].height);
         view.current?.invalidate();
-        driver.current!.settings = decoderSettings(pageRef.current.decoder);
+        driver.current!.settings = toDecoderSettings(pageRef.current.decoder);
         const ep = episode.current;
         if (ep) driver.current!.reset(pageRef.current.decoder.seed, ep.instance.taskId, ep.instance.seed);
         setPage((p) => ({ ...p, model: files ? p.model : model }));
@@ -277,16 +271,7 @@ export function App() {
         return d ? { name: d.model.manifest.name, label: d.model.label, backend: d.model.backend.name, rounds: d.model.manifest.decoding.rounds } : null;
       },
       tcp: () => (episode.current ? [...episode.current.sim.state().arm.tcp.position] : null),
-      objects: () => {
-        const v = view.current;
-        const ep = episode.current;
-        if (!v || !ep) return [];
-        const r = v.canvas.getBoundingClientRect();
-        return ep.sim.state().objects.map((o) => {
-          const p = new Vector3(o.position[0], o.position[1], o.position[2]).project(v.camera);
-          return { id: o.id, position: [...o.position], screen: [r.left + ((p.x + 1) / 2) * r.width, r.top + ((1 - p.y) / 2) * r.height] as [number, number] };
-        });
-      },
+      objects: () => (view.current && episode.current ? objectsOnScreen(view.current, episode.current.sim) : []),
       get loading() {
         return mdl.loading !== null;
       },
@@ -364,7 +349,25 @@ export function App() {
               swapModel(pageRef.current.model);
             }}
           />
-          <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))} />
+          <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
+            <ComparePanel
+              rows={compare.rows}
+              busy={compare.busy}
+              disabled={!driver.current?.lastInputs}
+              onCompare={() => {
+                const d = driver.current;
+                if (!d) return;
+                setCompare({ rows: null, busy: true });
+                d.compare(['dd', 'oneshot', 'ar', 'random']).then(
+                  (rows) => setCompare({ rows, busy: false }),
+                  (e: unknown) => {
+                    setCompare({ rows: null, busy: false });
+                    setError(`Comparison failed: ${e instanceof Error ? e.message : String(e)}`);
+                  },
+                );
+              }}
+            />
+          </DecoderPanel>
           <RobustnessPanel ref={sees} perturb={page.perturb} onChange={(perturb) => setPage((p) => ({ ...p, perturb }))} />
         </aside>
       </main>

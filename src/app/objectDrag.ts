@@ -66,3 +66,13 @@ export function installObjectDrag(view: SceneView, sim: () => Sim | null, onMove
     view.canvas.removeEventListener('pointerup', up);
   };
 }
+
+/** Each object's sim position and where it appears on the page (client pixels): the e2e test
+ * drags objects through this. */
+export function objectsOnScreen(view: SceneView, sim: Sim): { id: string; position: number[]; screen: [number, number] }[] {
+  const r = view.canvas.getBoundingClientRect();
+  return sim.state().objects.map((o) => {
+    const p = new THREE.Vector3(o.position[0], o.position[1], o.position[2]).project(view.camera);
+    return { id: o.id, position: [...o.position], screen: [r.left + ((p.x + 1) / 2) * r.width, r.top + ((1 - p.y) / 2) * r.height] as [number, number] };
+  });
+}

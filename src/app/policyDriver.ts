@@ -9,7 +9,7 @@
 // Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
 // the loop yields to the event loop so the page keeps drawing during a decode.
 import { Rng } from '../core/rng';
-import { decode, type DecodeTrace, type DecoderSettings } from '../decoder';
+import { decode, type DecodeTrace, type DecoderMode, type DecoderSettings } from '../decoder';
 import type { EncoderInputs, VlaModel } from '../policy/VlaModel';
 
 /** One decoded chunk as the inspector shows it. */
@@ -34,6 +34,16 @@ export interface ChunkRecord {
   endedAt: number;
 }
 
+/** One decoder of a side-by-side comparison on the same observation. */
+export interface CompareRow {
+  mode: DecoderMode;
+  nfe: number;
+  /** Wall milliseconds of the decode (encoder excluded: it runs once for all rows). */
+  ms: number;
+  /** The decoded chunk, continuous actions [step][dim]. */
+  actions: number[][];
+}
+
 const now = (): number => performance.now();
 /** Lets the browser paint and handle input between rounds. */
 const yieldToPage = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -50,6 +60,8 @@ export class PolicyDriver {
   /** Wait for next() before each round. */
   pauseBeforeRound = false;
   chunks: ChunkRecord[] = [];
+  /** Inputs of the last planned chunk (the comparison reuses them). */
+  lastInputs: EncoderInputs | null = null;
   /** Called after every round and when a chunk completes (the UI redraws). */
   onUpdate: (() => void) | null = null;
 
@@ -106,6 +118,7 @@ export class PolicyDriver {
     const m = this.model;
     const a = m.manifest.action;
     const settings: Partial<DecoderSettings> = { ...(m.manifest.decoding as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize };
+    this.lastInputs = inputs;
     const t0 = now();
     const cache = await m.encode(inputs);
     const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, settings, complete: false, startedAt: t0, endedAt: NaN };
@@ -150,5 +163,33 @@ export class PolicyDriver {
       if (gen === this.generation) this.busy = false;
       this.onUpdate?.();
     }
+  }
+
+  /** Decodes the last observation once per mode with the current settings, each with its own
+   * RNG (the episode's RNG is not touched, so the episode still replays). */
+  async compare(modes: readonly DecoderMode[]): Promise<CompareRow[]> {
+    const inputs = this.lastInputs;
+    if (!inputs) throw new Error('compare: no observation yet (run or step the model first)');
+    const m = this.model;
+    const a = m.manifest.action;
+    const cache = await m.encode(inputs);
+    const rows: CompareRow[] = [];
+    try {
+      for (const mode of modes) {
+        const t = now();
+        const res = await decode({
+          shape: { steps: a.chunkLength, dims: a.dims },
+          maskId: a.maskId,
+          settings: { ...(m.manifest.decoding as Partial<DecoderSettings>), ...this.settings, mode, vocabSize: a.vocabSize },
+          rng: new Rng(0).fork(`compare:${mode}`),
+          beforeRound: yieldToPage,
+          tokensToLogits: (tokens) => m.logits(tokens, cache),
+        });
+        rows.push({ mode, nfe: res.forwardPasses, ms: now() - t, actions: m.codec.decodeChunk(res.tokens) });
+      }
+    } finally {
+      m.releaseCache(cache);
+    }
+    return rows;
   }
 }

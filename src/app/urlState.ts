@@ -4,6 +4,7 @@
 // DESIGN.md "Determinism" (an episode is reproducible from task, seed, model, settings).
 // Invariants: pure (no DOM); parse(serialize(s)) equals s for every valid state; unknown or
 // malformed parameters fall back to the defaults field by field, never throw.
+import type { DecoderSettings } from '../decoder';
 import { DECODER_MODES, RANKING_RULES, REMASK_RULES, SCHEDULE_METHODS, type DecoderMode, type RankingRule, type RemaskRule, type ScheduleMethod } from '../decoder';
 
 /** Decoder settings the page exposes (a subset of src/decoder DecoderSettings, plus its seed). */
@@ -69,6 +70,13 @@ const num = (v: string | null, dflt: number, lo: number, hi: number): number => 
   const n = v === null || v === '' ? NaN : Number(v);
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : dflt;
 };
+
+/** Page decoder choices -> decoder settings overrides (rounds null = the manifest's). */
+export function toDecoderSettings(d: PageDecoder): Partial<DecoderSettings> {
+  const s: Partial<DecoderSettings> = { mode: d.mode, schedule: d.schedule, ranking: d.ranking, temperature: d.temperature, remask: d.remask };
+  if (d.rounds !== null) s.rounds = d.rounds;
+  return s;
+}
 
 /** Reads a page state from a query string ("?task=...&seed=..."), defaults where absent. */
 export function parsePageState(search: string, defaults: Pick<PageState, 'taskId' | 'model'>, taskIds: readonly string[]): PageState {

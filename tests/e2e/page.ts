@@ -126,6 +126,10 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   const nfe = { oneshot: await nfeOf('oneshot', ''), ar: await nfeOf('ar', ''), dd4: await nfeOf('dd', '4') };
   check('page: decoder settings apply live (one-shot 1, autoregressive 56, DD with 4 rounds 4)', nfe.oneshot === 1 && nfe.ar === 56 && nfe.dd4 === 4, JSON.stringify(nfe));
   await page.fill('[data-testid=dec-rounds]', '');
+  await page.click('[data-testid=compare]');
+  await page.waitForSelector('[data-testid=compare-table]', { timeout: 60_000 });
+  const cmp = await page.$$eval('[data-testid=compare-table] tr[data-mode]', (r) => r.map((x) => `${x.getAttribute('data-mode')}:${x.getAttribute('data-nfe')}`));
+  check('page: decoders side by side on the last observation (DD 12, one-shot 1, AR 56, random 12 passes)', cmp.join(' ') === 'dd:12 oneshot:1 ar:56 random:12', cmp.join(' '));
 
   // Swap to the second model and back.
   await page.selectOption('[data-testid=model-select]', 'test-random-b');

@@ -2,6 +2,7 @@
 // rounds, schedule, ranking, temperature, remasking rule and the decoder seed.
 // Reference: src/decoder/settings.ts (meanings and defaults); docs/decoder.md.
 // Invariants: only reports choices; rounds = null means the model manifest's default.
+import type { ReactNode } from 'react';
 import { MODES, RANKINGS, REMASKS, SCHEDULES, type PageDecoder } from '../urlState';
 
 export interface DecoderPanelProps {
@@ -9,6 +10,8 @@ export interface DecoderPanelProps {
   /** The manifest's default rounds (shown when rounds is null). */
   defaultRounds: number | null;
   onChange: (d: PageDecoder) => void;
+  /** Extra content at the end of the panel (the decoder comparison). */
+  children?: ReactNode;
 }
 
 const MODE_TEXT: Record<PageDecoder['mode'], string> = {
@@ -33,7 +36,7 @@ function Pick<T extends string>({ label, value, options, onChange, disabled }: {
   );
 }
 
-export function DecoderPanel({ decoder: d, defaultRounds, onChange }: DecoderPanelProps) {
+export function DecoderPanel({ decoder: d, defaultRounds, onChange, children }: DecoderPanelProps) {
   const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
   const dd = d.mode === 'dd';
   return (
@@ -70,7 +73,8 @@ export function DecoderPanel({ decoder: d, defaultRounds, onChange }: DecoderPan
           <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
         </label>
       </div>
-      <p className="hint">Changes apply from the next chunk. Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
+      <p className="hint">Changes apply from the next chunk (the seed at reset). Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
+      {children}
     </section>
   );
 }
