@@ -15,7 +15,9 @@ class ExportTest(unittest.TestCase):
     def test_random_export_matches_committed_files(self):
         with tempfile.TemporaryDirectory() as d:
             out, fx = os.path.join(d, "test-random"), os.path.join(d, "fixtures")
-            main(["--random", "--out", out, "--fixtures", fx])
+            # The committed test model's tokenizer covers every task phrasing (models/instructions.json).
+            extra = ["--instructions", os.path.join(ROOT, "models", "instructions.json"), "--max-length", "32"]
+            main(["--random", "--out", out, "--fixtures", fx] + extra)
             m = load_manifest(os.path.join(out, "manifest.json"))
             for g in ["encoder", "decoder"]:
                 io = graph_io(os.path.join(out, m["onnx"][g]["file"]))
@@ -25,7 +27,7 @@ class ExportTest(unittest.TestCase):
             for f in ["manifest.json", "tokenizer.json", "encoder.onnx", "decoder.onnx"]:
                 self.assertTrue(filecmp.cmp(os.path.join(out, f), os.path.join(committed, f), shallow=False),
                                 f"{f} differs: re-run python3 -m training.export_onnx --random --out models/test-random "
-                                "--fixtures tests/fixtures/model")
+                                "--fixtures tests/fixtures/model --instructions models/instructions.json --max-length 32")
             self.assertTrue(filecmp.cmp(os.path.join(fx, "parity.json"), os.path.join(FIX, "model", "parity.json"),
                                         shallow=False))
             total = sum(os.path.getsize(os.path.join(committed, f)) for f in os.listdir(committed))
