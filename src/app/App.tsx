@@ -44,6 +44,7 @@ export function App() {
   const [round, setRound] = useState<{ chunk: number; r: number } | null>(null);
   const [version, setVersion] = useState(0);
   const [moved, setMoved] = useState(false);
+  const [fromFiles, setFromFiles] = useState<string | null>(null);
   const [compare, setCompare] = useState<{ rows: CompareRow[] | null; busy: boolean }>({ rows: null, busy: false });
   const view = useRef<SceneView | null>(null);
   const episode = useRef<Episode | null>(null);
@@ -223,6 +224,8 @@ export function App() {
         driver.current!.settings = toDecoderSettings(pageRef.current.decoder);
         const ep = episode.current;
         if (ep) driver.current!.reset(pageRef.current.decoder.seed, ep.instance.taskId, ep.instance.seed);
+        // Dropped files cannot live in the URL: it keeps the last named model, the picker shows the files.
+        setFromFiles(files ? m.label : null);
         setPage((p) => ({ ...p, model: files ? p.model : model }));
       });
     },
@@ -337,7 +340,7 @@ export function App() {
         <aside>
           <ModelPanel
             models={bundledModels()}
-            model={page.model}
+            model={fromFiles ? `files: ${fromFiles}` : page.model}
             backend={page.backend}
             loading={mdl.loading}
             error={mdl.error}

@@ -82,3 +82,26 @@ export async function filesSource(files: readonly File[]): Promise<ModelSource> 
   if (missing.length) throw new ModelLoadError(`${label}: missing ${missing.join(', ')} (a model folder holds ${MODEL_FILES.join(', ')})`);
   return memorySource(label, map);
 }
+
+/** Files of a drop: plain files as they are, and the files inside dropped folders (any depth),
+ * via the File and Directory Entries API (dataTransfer.files lists a folder as one empty file). */
+export async function filesFromDrop(dt: DataTransfer): Promise<File[]> {
+  const entries = [...dt.items].map((i) => i.webkitGetAsEntry?.()).filter((e): e is FileSystemEntry => !!e);
+  if (!entries.length) return [...dt.files];
+  const out: File[] = [];
+  const walk = async (e: FileSystemEntry): Promise<void> => {
+    if (e.isFile) {
+      out.push(await new Promise<File>((res, rej) => (e as FileSystemFileEntry).file(res, rej)));
+      return;
+    }
+    const reader = (e as FileSystemDirectoryEntry).createReader();
+    // readEntries returns the entries in batches; an empty batch ends the folder.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((res, rej) => reader.readEntries(res, rej));
+      if (!batch.length) break;
+      for (const c of batch) await walk(c);
+    }
+  };
+  for (const e of entries) await walk(e);
+  return out;
+}

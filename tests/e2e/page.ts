@@ -142,6 +142,15 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   const da = await stepCycle(page);
   check('page: swap back to models/test-random', da.nfe === 12 && !page.url().includes('model='), `NFE ${da.nfe}`);
 
+  // A model folder chosen from disk (the folder picker), then back to the bundled one.
+  await page.setInputFiles('[data-testid=model-folder]', 'models/test-random-b');
+  await waitModel(page, 'test-random-b');
+  const df = await stepCycle(page);
+  const shownAs = await page.$eval('[data-testid=model-select]', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent ?? '');
+  await page.selectOption('[data-testid=model-select]', 'test-random');
+  await waitModel(page, 'test-random');
+  check('page: a model folder chosen from disk loads and runs; back to the bundled model', df.nfe === 6 && /files: test-random-b/.test(shownAs), `${shownAs}, NFE ${df.nfe}`);
+
   // Broken models: a folder that is not there, and dropped files that are not ONNX.
   await page.fill('[data-testid=model-url]', '/models/no-such-model/');
   await page.click('[data-testid=model-url-load]');

@@ -6,7 +6,7 @@
 // one has loaded and validated.
 import { useState } from 'react';
 import { BACKENDS, type PageState } from '../urlState';
-import type { LoadProgress } from '../modelSources';
+import { filesFromDrop, type LoadProgress } from '../modelSources';
 
 export interface ModelPanelProps {
   models: readonly string[];
@@ -60,11 +60,14 @@ export function ModelPanel(p: ModelPanelProps) {
         onDrop={(e) => {
           e.preventDefault();
           setOver(false);
-          p.onFiles([...e.dataTransfer.files]);
+          void filesFromDrop(e.dataTransfer).then(p.onFiles);
         }}
       >
         Drop a model folder's files or a .zip here, or choose them
         <input type="file" multiple accept=".json,.onnx,.zip" data-testid="model-files" onChange={(e) => e.target.files && p.onFiles([...e.target.files])} />
+        <span className="folder-pick">
+          or a folder: <input type="file" data-testid="model-folder" {...{ webkitdirectory: '' }} onChange={(e) => e.target.files && p.onFiles([...e.target.files])} />
+        </span>
       </label>
       {p.loading && (
         <div className="progress" data-testid="model-progress">
