@@ -30,7 +30,7 @@ import type { CompareRow } from './policyDriver';
 import { installTestHook } from './testHook';
 import { parsePageState, serializePageState, toDecoderSettings, type PageState } from './urlState';
 import { useModel } from './useModel';
-import { observe } from './observe';
+import { observe, type PageObservation } from './observe';
 
 const DEFAULT_TASK = 'object/red_cube_in_bowl';
 const DEFAULTS = { taskId: TASKS.some((t) => t.id === DEFAULT_TASK) ? DEFAULT_TASK : TASKS[0].id, model: DEFAULT_MODEL };
@@ -52,6 +52,10 @@ export function App() {
   const ghost = useRef<GhostPath | null>(null);
   const lastFrames = useRef<{ agentview: FrameStats; wrist: FrameStats } | null>(null);
   const framesDrawn = useRef(0);
+  // The observation planNext rendered in this animation frame: onFrame reuses it instead of
+  // rendering the model cameras again. A second readback right after the 3D view was drawn
+  // waits for that whole frame (on SwiftShader 170-500 ms, the longest stall of a decode).
+  const planned = useRef<{ obs: PageObservation; ep: Episode; step: number } | null>(null);
   // want: the user asked the loop to run (it idles while a chunk decodes, then resumes).
   const cfg = useRef({ driver: 'model' as 'model' | 'expert', stepCycle: false, chunksAtStart: 0, checkSuccess: true, want: false });
   const pageRef = useRef(page);
@@ -61,7 +65,7 @@ export function App() {
   const driver = mdl.driver;
 
   const table = useMemo(() => phrasingTable(page.seed, TASKS), [page.seed]);
-  const match = matchInstruction(page.instruction, page.taskId, table);
+  const match = useMemo(() => matchInstruction(page.instruction, page.taskId, table), [page.instruction, page.taskId, table]);
   const instruction = (): string => pageRef.current.instruction.trim() || episode.current?.instance.instruction || '';
 
   useEffect(() => history.replaceState(null, '', serializePageState(page, DEFAULTS)), [page]);
@@ -109,6 +113,7 @@ export function App() {
     if (!v || !ep || !d || d.busy) return;
     try {
       const obs = observe(v, ep.sim, d.model.manifest, pageRef.current.perturb, ep.status.step);
+      planned.current = { obs, ep, step: ep.status.step };
       sees.current?.draw(obs.images);
       const inputs = obs.inputs(d.model.tokenizer, instruction(), proprioOf(ep.sim.state()));
       const tcp = [...ep.sim.state().arm.tcp.position];
@@ -138,6 +143,8 @@ export function App() {
       ghost.current = null;
       if (!v) return;
       ghost.current = new GhostPath(v.simRenderer.world.scene, v.camera);
+      // An optimisation only: a lost context or a failed compile shows up at the first draw anyway.
+      ghost.current.precompile(v.simRenderer.renderer, v.camera).catch(() => undefined);
       const unDrag = installObjectDrag(v, () => episode.current?.sim ?? null, () => setMoved(true));
       v.canvas.addEventListener('webglcontextlost', unDrag, { once: true });
       v.onTick = () => {
@@ -170,8 +177,12 @@ export function App() {
         const ep = episode.current;
         if (!ep) return;
         const d = driver.current;
-        const obs = d ? observe(v, null, d.model.manifest, pageRef.current.perturb, ep.status.step) : null;
-        if (obs) sees.current?.draw(obs.images);
+        // planNext ran in this frame's ticks (the sim has not moved since): reuse its frames.
+        const pl = planned.current;
+        planned.current = null;
+        const reuse = pl && pl.ep === ep && pl.step === ep.status.step ? pl.obs : null;
+        const obs = reuse ?? (d ? observe(v, null, d.model.manifest, pageRef.current.perturb, ep.status.step) : null);
+        if (obs && !reuse) sees.current?.draw(obs.images);
         const f = obs?.raw ?? v.simRenderer.renderFrames();
         lastFrames.current = { agentview: frameStats(f.agentview, f.width, f.height), wrist: frameStats(f.wrist, f.width, f.height) };
         framesDrawn.current++;
@@ -288,6 +299,84 @@ export function App() {
 
   const m = driver.current?.model ?? null;
   const info = mdl.info;
+  const canCompare = !!driver.current?.lastInputs;
+  // Panels that do not change with a decoder round are memoised elements: a round redraws the
+  // inspector only (in React's dev build a full page render is 50-100 ms of main thread).
+  const runPanel = useMemo(
+    () => (
+      <RunPanel
+        instruction={page.instruction}
+        taskInstruction={status?.instruction ?? ''}
+        suggestions={suggestions(page.taskId, table)}
+        match={match}
+        playing={playing}
+        done={status?.done ?? false}
+        modelReady={m !== null}
+        onInstruction={(instruction) => setPage((p) => ({ ...p, instruction }))}
+        onRun={() => start('model', false)}
+        onPause={pause}
+        onStep={() => start('model', true)}
+        onReset={reset}
+        onExpert={() => start('expert', false)}
+      />
+    ),
+    [page.instruction, page.taskId, status?.instruction, status?.done, table, match, playing, m, start, pause, reset],
+  );
+  const taskPicker = useMemo(
+    () => (
+      <TaskPicker tasks={TASKS} taskId={page.taskId} seed={page.seed} onTask={(id) => loadScene(id, page.seed)} onSeed={(seed) => setPage((p) => ({ ...p, seed }))} onNewScene={() => loadScene(page.taskId, page.seed)} />
+    ),
+    [page.taskId, page.seed, loadScene],
+  );
+  const modelPanel = useMemo(
+    () => (
+      <ModelPanel
+        models={bundledModels()}
+        model={fromFiles ? `files: ${fromFiles}` : page.model}
+        backend={page.backend}
+        loading={mdl.loading}
+        error={mdl.error}
+        onModel={(name) => swapModel(name)}
+        onFiles={(files) => swapModel('dropped', files)}
+        onBackend={(backend) => {
+          setPage((p) => ({ ...p, backend }));
+          pageRef.current = { ...pageRef.current, backend };
+          swapModel(pageRef.current.model);
+        }}
+      />
+    ),
+    [fromFiles, page.model, page.backend, mdl.loading, mdl.error, swapModel],
+  );
+  const decoderPanel = useMemo(
+    () => (
+      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
+        <ComparePanel
+          rows={compare.rows}
+          busy={compare.busy}
+          disabled={!canCompare}
+          onCompare={() => {
+            const d = driver.current;
+            if (!d) return;
+            setCompare({ rows: null, busy: true });
+            d.compare(['dd', 'oneshot', 'ar', 'random']).then(
+              (rows) => setCompare({ rows, busy: false }),
+              (e: unknown) => {
+                setCompare({ rows: null, busy: false });
+                setError(`Comparison failed: ${e instanceof Error ? e.message : String(e)}`);
+              },
+            );
+          }}
+        />
+      </DecoderPanel>
+    ),
+    [page.decoder, m, compare, canCompare, driver],
+  );
+  const robustnessPanel = useMemo(
+    () => (
+      <RobustnessPanel ref={sees} perturb={page.perturb} onChange={(perturb) => setPage((p) => ({ ...p, perturb }))} />
+    ),
+    [page.perturb],
+  );
   return (
     <div className="app">
       <header>
@@ -308,21 +397,7 @@ export function App() {
           )}
         </div>
         <aside className="left">
-          <RunPanel
-            instruction={page.instruction}
-            taskInstruction={status?.instruction ?? ''}
-            suggestions={suggestions(page.taskId, table)}
-            match={match}
-            playing={playing}
-            done={status?.done ?? false}
-            modelReady={m !== null}
-            onInstruction={(instruction) => setPage((p) => ({ ...p, instruction }))}
-            onRun={() => start('model', false)}
-            onPause={pause}
-            onStep={() => start('model', true)}
-            onReset={reset}
-            onExpert={() => start('expert', false)}
-          />
+          {runPanel}
           <Inspector
             chunk={chunk}
             round={shownRound}
@@ -335,43 +410,12 @@ export function App() {
             waiting={driver.current?.waiting ?? false}
             onNext={() => driver.current?.next()}
           />
-          <TaskPicker tasks={TASKS} taskId={page.taskId} seed={page.seed} onTask={(id) => loadScene(id, page.seed)} onSeed={(seed) => setPage((p) => ({ ...p, seed }))} onNewScene={() => loadScene(page.taskId, page.seed)} />
+          {taskPicker}
         </aside>
         <aside>
-          <ModelPanel
-            models={bundledModels()}
-            model={fromFiles ? `files: ${fromFiles}` : page.model}
-            backend={page.backend}
-            loading={mdl.loading}
-            error={mdl.error}
-            onModel={(name) => swapModel(name)}
-            onFiles={(files) => swapModel('dropped', files)}
-            onBackend={(backend) => {
-              setPage((p) => ({ ...p, backend }));
-              pageRef.current = { ...pageRef.current, backend };
-              swapModel(pageRef.current.model);
-            }}
-          />
-          <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
-            <ComparePanel
-              rows={compare.rows}
-              busy={compare.busy}
-              disabled={!driver.current?.lastInputs}
-              onCompare={() => {
-                const d = driver.current;
-                if (!d) return;
-                setCompare({ rows: null, busy: true });
-                d.compare(['dd', 'oneshot', 'ar', 'random']).then(
-                  (rows) => setCompare({ rows, busy: false }),
-                  (e: unknown) => {
-                    setCompare({ rows: null, busy: false });
-                    setError(`Comparison failed: ${e instanceof Error ? e.message : String(e)}`);
-                  },
-                );
-              }}
-            />
-          </DecoderPanel>
-          <RobustnessPanel ref={sees} perturb={page.perturb} onChange={(perturb) => setPage((p) => ({ ...p, perturb }))} />
+          {modelPanel}
+          {decoderPanel}
+          {robustnessPanel}
         </aside>
       </main>
     </div>
