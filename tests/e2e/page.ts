@@ -13,6 +13,13 @@ export type Check = (name: string, ok: boolean, detail?: string) => void;
 const TASK = 'object/red_cube_in_bowl';
 const SEED = 3;
 const OUT_DIR = 'out/e2e';
+/** Bound on the longest main-thread task inside a decode (after the page's first): measured
+ * 50-229 ms on the shared 2-core machine under load ~8 (SwiftShader, React dev build), 2x
+ * margin. Before the fix every decode had one 200-270 ms task (a second camera readback). */
+const MAX_TASK_MS = 450;
+/** Frames painted per second of decoding: measured 2.6-3.6 here (a SwiftShader frame of the 3D
+ * view takes 0.3-0.8 s of the GPU process); 2x margin. */
+const MIN_FPS_IN_DECODES = 1.25;
 
 type Decode = NonNullable<ReturnType<NonNullable<Window['__vla']>['decode']>>;
 const decodeInfo = (page: Page): Promise<Decode> => page.evaluate(() => window.__vla!.decode()!);
@@ -82,10 +89,20 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   for (let i = 1; i < perf.frames.length; i++) if (inSpan(perf.frames[i - 1], perf.frames[i])) gap = Math.max(gap, perf.frames[i] - perf.frames[i - 1]);
   const decodeMs = d1.spans.filter(([a, b]) => b > a).map(([a, b]) => b - a);
   const longest = Math.max(0, ...stalls);
-  // The decoder's own slices (encoder run, each round) must stay short; the longest tasks inside
-  // a decode are also reported: on this machine they are SwiftShader frames of the 3D view.
+  // The decoder's own slices (encoder run, each round) must stay short. Measured with a CPU
+  // profile: the long tasks inside a decode were synchronous readbacks of the model cameras
+  // (readPixels waits for the GPU process to finish the 3D view's frame); what remains is React
+  // (dev build) and ONNX Runtime runs of a few to ~70 ms.
   const framesIn = perf.frames.filter((t) => inSpan(t, t)).length;
-  check('page: the page keeps painting during decodes (decode yields between rounds)', framesIn >= 2 * decodeMs.length, `${decodeMs.length} decodes of ${decodeMs.map((v) => v.toFixed(0)).join('/')} ms wall, ${framesIn} frames painted inside them; longest encoder run or round ${d1.maxSliceMs.toFixed(0)} ms (upper bound: includes tasks that ran while it awaited); longest main-thread task inside decodes ${longest.toFixed(0)} ms (${stalls.length} tasks > 50 ms), longest rAF gap ${gap.toFixed(0)} ms`);
+  // A rate, not a count per decode: decodes got shorter than a SwiftShader frame of the view.
+  const fpsIn = framesIn / (decodeMs.reduce((a, b) => a + b, 0) / 1000);
+  check(`page: the page keeps painting during decodes (>= ${MIN_FPS_IN_DECODES} frames/s; decode yields between rounds)`, fpsIn >= MIN_FPS_IN_DECODES, `${fpsIn.toFixed(1)} frames/s; ${decodeMs.length} decodes of ${decodeMs.map((v) => v.toFixed(0)).join('/')} ms wall, ${framesIn} frames painted inside them; longest encoder run or round ${d1.maxSliceMs.toFixed(0)} ms (upper bound: includes tasks that ran while it awaited); longest main-thread task inside decodes ${longest.toFixed(0)} ms (${stalls.length} tasks > 50 ms), longest rAF gap ${gap.toFixed(0)} ms`);
+  // The first decode of a page also pays one-time costs (first readback of the model cameras,
+  // tfjs kernels, JIT), so the bound applies from the second decode on.
+  const longestIn = ([a, b]: number[]) => Math.max(0, ...perf.tasks.filter(([t, dur]) => t < b && t + dur > a).map(([, dur]) => dur));
+  const perDecode = d1.spans.filter(([a, b]) => b > a).map(longestIn);
+  const later = Math.max(0, ...perDecode.slice(1));
+  check(`page: no main-thread task over ${MAX_TASK_MS} ms inside a decode after the first`, perDecode.length >= 2 && later < MAX_TASK_MS, `longest task per decode ${perDecode.map((v) => v.toFixed(0)).join('/')} ms`);
 
   // Pause before each round; step with the keyboard; scrub back; hover a cell.
   await page.check('[data-testid=pause-before-round]');
