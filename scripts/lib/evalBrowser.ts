@@ -50,6 +50,10 @@ async function startServer(): Promise<{ close: () => Promise<void>; url: string 
     logLevel: 'warn',
     clearScreen: false,
     server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
+    // Its own pre-bundle cache: a dev server or e2e run alive at the same time optimises a
+    // different dependency list, and sharing node_modules/.vite made each invalidate the other's
+    // bundles mid-run ("504 Outdated Optimize Dep").
+    cacheDir: 'node_modules/.vite-eval',
     optimizeDeps: {
       entries: ['src/browser-eval/eval.html'],
       include: ['three', 'cannon-es', '@tensorflow/tfjs'],
