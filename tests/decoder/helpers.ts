@@ -62,6 +62,9 @@ export function peaked(n: number, id: number, p: number): number[] {
   return Array.from({ length: n }, (_, v) => (v === id ? p : (1 - p) / (n - 1)));
 }
 
+/** Float32 rounding of a probability in [0, 1] (the trace's precision), with a margin. */
+const FLOAT32_SLACK = 2 ** -22;
+
 export interface InvariantOptions {
   maskId: number;
   actionIds: number;
@@ -88,6 +91,9 @@ export function checkInvariants(res: DecodeResult, o: InvariantOptions): void {
     let minCommitted = Infinity;
     let maxLeft = -Infinity;
     const fired: number[] = [];
+    // The trace stores confidences as float32, the decoder compares in float64: a token whose
+    // float32 value sits on a rule's boundary (within float32 rounding) may go either way.
+    const ambiguous: number[] = [];
     for (let i = 0; i < L; i++) {
       const tin = tr.tokensIn[b + i];
       const tout = tr.tokensOut[b + i];
@@ -112,7 +118,11 @@ export function checkInvariants(res: DecodeResult, o: InvariantOptions): void {
         const c = tr.confidence[b + i];
         const byT = o.exactRemask.threshold && c < tr.eta[r];
         const byR = o.exactRemask.residual && commitProb[i] - c > o.exactRemask.margin;
-        if (r > 0 && r < T - 1 && (byT || byR)) fired.push(i);
+        const onEdge =
+          (o.exactRemask.threshold && Math.abs(c - tr.eta[r]) <= FLOAT32_SLACK) ||
+          (o.exactRemask.residual && Math.abs(commitProb[i] - c - o.exactRemask.margin) <= FLOAT32_SLACK);
+        if (r > 0 && r < T - 1 && onEdge) ambiguous.push(i);
+        else if (r > 0 && r < T - 1 && (byT || byR)) fired.push(i);
       }
       for (let j = 1; j < k; j++) expect(tr.topProbs[(b + i) * k + j]).toBeLessThanOrEqual(tr.topProbs[(b + i) * k + j - 1]);
     }
@@ -123,9 +133,14 @@ export function checkInvariants(res: DecodeResult, o: InvariantOptions): void {
     if (o.exactRemask) {
       // Fired tokens beyond the cap M_t are the most confident ones; the rest are re-masked.
       fired.sort((a, c) => tr.confidence[b + a] - tr.confidence[b + c] || a - c);
-      const want = fired.slice(0, L - tr.committedTarget[r]).sort((a, c) => a - c);
+      const cap = L - tr.committedTarget[r];
       const got = [...Array(L).keys()].filter((i) => tr.remasked[b + i]);
-      expect(got).toEqual(want);
+      if (ambiguous.length === 0) {
+        expect(got).toEqual(fired.slice(0, cap).sort((a, c) => a - c));
+      } else {
+        for (const i of got) expect(fired.includes(i) || ambiguous.includes(i)).toBe(true);
+        if (fired.length + ambiguous.length <= cap) for (const i of fired) expect(got).toContain(i);
+      }
     }
     for (let i = 0; i < L; i++) if (tr.committed[b + i]) commitProb[i] = tr.confidence[b + i];
   }
