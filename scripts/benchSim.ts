@@ -5,6 +5,7 @@
 // Invariants: seeded, deterministic workload; reports the median of several timed repeats.
 
 import { Sim, simMath, type SceneSpec } from '../src/sim';
+import { typicalScene } from '../tests/sim/helpers';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,17 +17,8 @@ const DT = 1 / arg('dt', 240);
 const ITERS = arg('iters', 10);
 const REPEATS = arg('repeats', 5);
 
-const SCENE: SceneSpec = {
-  objects: [
-    { id: 'red_cube', kind: 'cube', color: 'red', x: -0.1, y: 0.15, yaw: 0.2 },
-    { id: 'green_cube', kind: 'cube', color: 'green', x: 0.05, y: 0.18, yaw: -0.4 },
-    { id: 'blue_cube', kind: 'cube', color: 'blue', x: 0.18, y: 0.12, yaw: 0.7 },
-    { id: 'yellow_cube', kind: 'cube', color: 'yellow', x: -0.12, y: -0.02, yaw: 0 },
-    { id: 'orange_cylinder', kind: 'cylinder', color: 'orange', x: 0.02, y: 0.02, yaw: 0 },
-    { id: 'pink_ball', kind: 'ball', color: 'pink', x: -0.15, y: -0.2, yaw: 0 },
-    { id: 'white_bowl', kind: 'bowl', color: 'white', x: 0.12, y: -0.14, yaw: 0 },
-  ],
-};
+// The same 7-object scene the sim tests use (four cubes, cylinder, ball, bowl).
+const SCENE: SceneSpec = typicalScene();
 
 // Waypoints of a pick-and-place cycle over successive cubes: [x, y, z, gripper].
 const CUBES = ['red_cube', 'green_cube', 'blue_cube', 'yellow_cube'];

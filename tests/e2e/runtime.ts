@@ -71,17 +71,20 @@ export async function runtimeE2e(check: Check): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Runs one e2e check function as a script: prints each check and `<label>: N passed, M failed`. */
+export function runStandalone(label: string, fn: (check: Check) => Promise<void>): void {
   const results: boolean[] = [];
   const check: Check = (name, ok, detail = '') => {
     results.push(ok);
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
   };
-  runtimeE2e(check)
-    .catch((e: unknown) => check('runtime e2e completed', false, e instanceof Error ? e.message.split('\n')[0] : String(e)))
+  fn(check)
+    .catch((e: unknown) => check(`${label} completed`, false, e instanceof Error ? e.message.split('\n')[0] : String(e)))
     .finally(() => {
       const failed = results.filter((r) => !r).length;
-      console.log(`runtime e2e: ${results.length - failed} passed, ${failed} failed`);
+      console.log(`${label}: ${results.length - failed} passed, ${failed} failed`);
       process.exit(failed ? 1 : 0);
     });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runStandalone('runtime e2e', runtimeE2e);

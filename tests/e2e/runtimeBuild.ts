@@ -6,7 +6,7 @@
 // runtimeBuildE2e(check) from tests/e2e/run.ts.
 import { pathToFileURL } from 'node:url';
 import { openEvalBrowser } from '../../scripts/lib/evalBrowser';
-import type { Check } from './runtime';
+import { runStandalone, type Check } from './runtime';
 
 export async function runtimeBuildE2e(check: Check): Promise<void> {
   const t0 = Date.now();
@@ -24,17 +24,4 @@ export async function runtimeBuildE2e(check: Check): Promise<void> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results: boolean[] = [];
-  const check: Check = (name, ok, detail = '') => {
-    results.push(ok);
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-  };
-  runtimeBuildE2e(check)
-    .catch((e: unknown) => check('runtime build e2e completed', false, e instanceof Error ? e.message.split('\n')[0] : String(e)))
-    .finally(() => {
-      const failed = results.filter((r) => !r).length;
-      console.log(`runtime build e2e: ${results.length - failed} passed, ${failed} failed`);
-      process.exit(failed ? 1 : 0);
-    });
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runStandalone('runtime build e2e', runtimeBuildE2e);
