@@ -71,7 +71,33 @@ export interface LogitsRequest {
   tokens: number[];
 }
 
+export interface ProbeRequest {
+  task: string;
+  seed: number;
+  /** Paraphrase of the instruction to feed (the demos were collected with a random one). */
+  instruction?: string;
+  decoder: Partial<DecoderSettings>;
+  /** Decode a chunk every `every` expert steps. */
+  every: number;
+  policySeed: number;
+}
+
+/** Teacher-forced probe: the expert drives; the model predicts a chunk from each visited state. */
+export interface ProbeResult {
+  /** Control step of each probe. */
+  steps: number[];
+  /** Per probe: the model's chunk [H][dims]. */
+  predicted: number[][][];
+  /** Per probe: the expert's next H actions (fewer near the end). */
+  expert: number[][][];
+  /** RGB bytes of the first observation's frames, base64, for comparison with recorded demos. */
+  firstFrames: Record<string, string>;
+  success: boolean;
+}
+
 export interface VlaEvalApi {
+  /** Runs the expert and decodes along its trajectory (a data/eval mismatch check). */
+  probe(req: ProbeRequest): Promise<ProbeResult>;
   init(req: InitRequest): Promise<InitResult>;
   episode(req: EpisodeRequest): Promise<EpisodeResult>;
   bench(req: BenchRequest): Promise<BenchResult>;

@@ -20,7 +20,7 @@ import { Sim } from '../sim';
 import type { SimState } from '../sim/types';
 import { getTask } from '../tasks';
 import type { TaskInstance } from '../tasks/types';
-import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, VlaEvalApi } from './api';
+import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, ProbeRequest, ProbeResult, VlaEvalApi } from './api';
 
 let model: VlaModel | null = null;
 let renderer: SimRenderer | null = null;
@@ -107,6 +107,40 @@ const api: VlaEvalApi = {
       observe: (s, state, inst) => observer(sim!)(s, state, inst),
     });
     return { row, chunks: policy.chunks };
+  },
+
+  async probe(req: ProbeRequest): Promise<ProbeResult> {
+    const m = needModel();
+    const base = getTask(req.task).sample(req.seed);
+    const inst: TaskInstance = req.instruction !== undefined ? { ...base, instruction: req.instruction } : base;
+    const sim = new Sim(inst.scene);
+    const observe = observer(sim);
+    const expert = new ExpertPolicy(inst);
+    const policy = new VlaPolicy(m, { decoder: req.decoder, prefixCache: true, seed: req.policySeed });
+    await policy.reset(inst);
+    // Roll the expert out first (its actions depend only on the state), observing on the way.
+    const states: number[] = [];
+    const obs: Observation[] = [];
+    const actions: number[][] = [];
+    let success = false;
+    const first: Record<string, string> = {};
+    for (let t = 0; t < inst.maxSteps; t++) {
+      const state = sim.state();
+      if (inst.success(state)) { success = true; break; }
+      if (t % req.every === 0) {
+        const o = observe(sim, state, inst);
+        if (t === 0) for (const [k, f] of Object.entries(o.images ?? {})) first[k] = btoa(String.fromCharCode(...(f as { data: Uint8Array }).data));
+        states.push(t);
+        obs.push(o);
+      }
+      const a = expert.act(state);
+      actions.push(a);
+      sim.step(a);
+    }
+    const H = m.manifest.action.chunkLength;
+    const predicted: number[][][] = [];
+    for (let i = 0; i < obs.length; i++) predicted.push(await policy.act(sim.state(), obs[i]));
+    return { steps: states, predicted, expert: states.map((t) => actions.slice(t, t + H)), firstFrames: first, success };
   },
 
   async bench(req: BenchRequest): Promise<BenchResult> {

@@ -63,6 +63,17 @@ export async function runtimeE2e(check: Check): Promise<void> {
       a.length === 56 * 257 && g.length === a.length && infMismatch === 0 && maxDiff <= LOGIT_TOLERANCE,
       `max abs diff ${maxDiff.toExponential(2)} over ${a.length} logits, ${infMismatch} -Infinity mismatches`,
     );
+    // Teacher-forced probe (npm run probe): the expert drives, the model predicts along the way.
+    const pr = await b.call('probe', { task: TASK, seed: 1, decoder: { mode: 'oneshot' }, every: 10, policySeed: 0 });
+    const H = 8;
+    check(
+      'probe: the expert finishes and every probe has a model chunk and the expert\'s next actions',
+      pr.success && pr.steps.length > 2 && pr.steps.every((t, i) => t === 10 * i) &&
+        pr.predicted.every((c) => c.length === H && c.every((a) => a.length === 7 && a.every(Number.isFinite))) &&
+        pr.expert.every((c) => c.length >= 1 && c.length <= H),
+      `${pr.steps.length} probes`,
+    );
+    check('probe: first frames are the model size (32x32 RGB)', Object.keys(pr.firstFrames).sort().join() === 'agentview,wrist' && atob(pr.firstFrames.wrist).length === 32 * 32 * 3);
     const missing = await b.call('loadError', { modelUrl: '/models/no-such-model', modelLabel: 'models/no-such-model', backend: 'wasm' });
     check('a missing model folder is refused as file not found', !!missing && missing.includes('models/no-such-model/manifest.json: file not found'), missing ?? 'loaded?!');
     check('no console errors on the evaluation page', b.errors.length === 0, b.errors.slice(0, 3).join(' | '));

@@ -1,0 +1,73 @@
+// `npm run probe -- --model models/<name> --task <id> --seed S [--every K] [--instruction "..."]`:
+// a teacher-forced check of a model in the browser. The expert drives an episode; every K steps
+// the model decodes a chunk from the rendered observation, and the script prints the model's
+// error against the expert's next H actions, per action dimension, in action units and in bins.
+// The same number on recorded demos comes from training/train.py's held-out eval
+// (eval_decode_bin_err): a much larger error here points at a data/eval mismatch (frames,
+// proprio, instruction), not at the model. --frames F writes the first observation's frames
+// (base64 RGB) to compare with a demo recorded from the same seed.
+// Exit codes: 0 done, 2 usage error, 1 anything else.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseManifest } from '../src/core/manifest';
+import { openEvalBrowser } from './lib/evalBrowser';
+
+const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu]';
+
+function parse(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    if (!k.startsWith('--') || v === undefined) throw new Error(USAGE);
+    out[k.slice(2)] = v;
+  }
+  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
+  if (!out.model || !out.task) throw new Error(USAGE);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const a = parse(process.argv.slice(2));
+  const manifest = parseManifest(readFileSync(`${a.model}/manifest.json`, "utf8"));
+  const { low, high, bins, names } = manifest.action;
+  const b = await openEvalBrowser();
+  try {
+    await b.call('init', { modelUrl: `/${a.model}`, modelLabel: a.model, backend: (a.backend ?? 'wasm') as 'wasm' });
+    const r = await b.call('probe', {
+      task: a.task,
+      seed: Number(a.seed ?? 0),
+      instruction: a.instruction,
+      decoder: {},
+      every: Number(a.every ?? 8),
+      policySeed: 0,
+    });
+    const sum = new Array(names.length).fill(0);
+    let n = 0;
+    for (let i = 0; i < r.steps.length; i++) {
+      const e = r.expert[i];
+      for (let h = 0; h < e.length; h++) {
+        for (let d = 0; d < names.length; d++) sum[d] += Math.abs(r.predicted[i][h][d] - e[h][d]);
+        n++;
+      }
+    }
+    process.stdout.write(`${a.task} seed ${a.seed ?? 0}: ${r.steps.length} probes, expert ${r.success ? 'succeeded' : 'did not succeed'}\n`);
+    process.stdout.write(`dim        mean |err|   in bins\n`);
+    let binSum = 0;
+    for (let d = 0; d < names.length; d++) {
+      const err = sum[d] / Math.max(1, n);
+      const inBins = (err / (high[d] - low[d])) * bins;
+      binSum += inBins;
+      process.stdout.write(`${names[d].padEnd(10)} ${err.toExponential(3).padStart(10)}  ${inBins.toFixed(2).padStart(8)}\n`);
+    }
+    process.stdout.write(`mean bin error ${(binSum / names.length).toFixed(2)}\n`);
+    if (a.frames) writeFileSync(a.frames, JSON.stringify({ steps: r.steps, firstFrames: r.firstFrames, predicted: r.predicted, expert: r.expert }));
+  } finally {
+    await b.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`probe: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
