@@ -1,0 +1,82 @@
+// `npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl]`: writes
+// models/<name>/REPORT.md, the evaluation report that lives beside a shipped model, from files
+// only (no number typed by hand): the manifest's training block (data, steps, parameters,
+// held-out metrics), the training log (wall time, seconds per step, loss at the end), the
+// default-decoder evaluation (eval-dd.json from `npm run eval`), the decoder matrix
+// (decoders.json from `npm run eval:matrix`) and the loss curve (loss.svg from training/plot.py).
+// A "## Notes" section already in REPORT.md is kept (the hand-written analysis).
+// Exit codes: 0 written, 1 a file is missing or malformed (named).
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { formatMarkdown } from '../src/eval/format';
+import type { EvalReport } from '../src/eval/types';
+import { SUITES } from '../src/tasks';
+import { matrixMarkdown, type MatrixRow } from './lib/matrix';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function readJson<T>(path: string): T {
+  if (!existsSync(path)) throw new Error(`${path}: not found`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`${path}: not JSON (${(e as Error).message})`);
+  }
+}
+
+const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
+
+function main(): void {
+  const model = arg('model')?.replace(/\/+$/, '');
+  if (!model) throw new Error('usage: npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl]');
+  const manifest = readJson<{ name: string; description: string; decoding: Record<string, unknown>; training?: Record<string, any> }>(`${model}/manifest.json`);
+  const evalDd = readJson<EvalReport & { decode: { meanNfe: number; medianMsPerChunk: { total: number } } }>(`${model}/eval-dd.json`);
+  const matrix = existsSync(`${model}/decoders.json`) ? readJson<{ rows: MatrixRow[] }>(`${model}/decoders.json`) : null;
+  const t = manifest.training ?? {};
+  const out: string[] = [`# ${manifest.name}: evaluation report`, '', manifest.description, ''];
+
+  out.push('## Success with the default decoder', '');
+  const d = manifest.decoding;
+  out.push(`Decoder as in the manifest: ${Object.entries(d).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  out.push(`Average over suites **${pct(evalDd.overall.suiteAverage)}** (${SUITES.map((s) => `${s} ${evalDd.suites[s] ? pct(evalDd.suites[s]!.successRate) : '-'}`).join(', ')}); ` +
+    `${evalDd.overall.episodes} episodes, ${evalDd.meta.episodesPerTask} per task; overall Wilson 95% [${pct(evalDd.overall.ci95[0])}, ${pct(evalDd.overall.ci95[1])}]. ` +
+    `Mean NFE ${evalDd.decode.meanNfe.toFixed(1)}, median ${evalDd.decode.medianMsPerChunk.total.toFixed(0)} ms per chunk (WASM, headless Chromium, this 2-core machine).`, '');
+  out.push(formatMarkdown(evalDd, 'Per task').replace(/^# /m, '### '), '');
+
+  if (matrix) {
+    out.push(matrixMarkdown(matrix.rows, 'Decoders compared on the same episodes').replace(/^## /m, '## '), '');
+  }
+
+  out.push('## Training', '');
+  if (existsSync(`${model}/loss.svg`)) out.push('![loss curve](loss.svg)', '');
+  const logPath = arg('log');
+  if (t.steps !== undefined) {
+    const tc = t.train_config ?? {};
+    out.push(`- Data: ${(t.data ?? []).join(', ')} (${t.demos} demos, ${t.frames} frames).`);
+    out.push(`- Model: ${Number(t.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config)}.`);
+    out.push(`- Steps: ${t.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${t.device}.`);
+    if (t.held_out) out.push(`- Held out (${tc.eval_demos} demos) at step ${t.held_out.step}: loss ${t.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(t.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(t.held_out.eval_decode_acc)}, mean |bin error| ${t.held_out.eval_decode_bin_err.toFixed(1)}.`);
+  }
+  if (logPath) {
+    const recs = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+    const last = recs[recs.length - 1];
+    const sps = recs.map((r) => r.s_per_step).filter(Number.isFinite).sort((a, b) => a - b);
+    out.push(`- Wall time: ${(last.elapsed / 3600).toFixed(2)} h for ${last.step} steps (median ${sps[sps.length >> 1].toFixed(2)} s per step), from ${logPath}.`);
+  }
+  out.push('');
+  const prev = existsSync(`${model}/REPORT.md`) ? readFileSync(`${model}/REPORT.md`, 'utf8') : '';
+  const notes = prev.indexOf('\n## Notes');
+  out.push(notes >= 0 ? prev.slice(notes + 1) : '## Notes\n\n(none yet)\n');
+  writeFileSync(`${model}/REPORT.md`, out.join('\n'));
+  process.stderr.write(`wrote ${model}/REPORT.md\n`);
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`model:card: ${(e as Error).message}\n`);
+  process.exit(1);
+}
