@@ -5,9 +5,9 @@
 // rule (re-mask a committed token whose confidence fell by more than a margin).
 
 import { DECODER_MODES, type DecoderSettings } from '../../src/decoder';
-import { selectTasks, UsageError } from '../../src/eval/args';
+import { checkSuiteTask, selectTasks, UsageError } from '../../src/eval/args';
 import { episodeSeed } from '../../src/eval/runner';
-import { getTask, isSuite, SUITES } from '../../src/tasks';
+import { getTask, SUITES } from '../../src/tasks';
 
 export { UsageError };
 
@@ -86,15 +86,8 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
   if (vals.has('--rounds')) decoder.rounds = intArg('--rounds', vals.get('--rounds')!, 1);
   if (vals.has('--remask')) decoder.remask = REMASK_FLAGS[oneOf('--remask', vals.get('--remask')!, Object.keys(REMASK_FLAGS) as (keyof typeof REMASK_FLAGS)[])];
   const suite = vals.get('--suite');
-  if (suite !== undefined && !isSuite(suite)) throw new UsageError(`unknown suite "${suite}"; valid suites: ${SUITES.join(', ')}`);
   const task = vals.get('--task');
-  if (task !== undefined) {
-    try {
-      getTask(task);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
+  checkSuiteTask(suite, task);
   const episodesFile = vals.get('--episodes-file');
   if (episodesFile && (suite || task || vals.has('--episodes-per-task'))) {
     throw new UsageError('--episodes-file lists the episodes itself; do not combine it with --suite, --task or --episodes-per-task');

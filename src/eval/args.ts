@@ -35,6 +35,18 @@ function intArg(flag: string, v: string | undefined, min: number): number {
 }
 
 /** Parse argv (without node and script). `policies` lists the valid policy names. */
+/** Validates --suite and --task (known names; the task inside the suite when both are given). */
+export function checkSuiteTask(suite: string | undefined, task: string | undefined): void {
+  if (suite !== undefined && !isSuite(suite)) throw new UsageError(`unknown suite "${suite}"; valid suites: ${SUITES.join(', ')}`);
+  if (task === undefined) return;
+  try {
+    getTask(task);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (suite !== undefined && !task.startsWith(`${suite}/`)) throw new UsageError(`task "${task}" is not in suite "${suite}"`);
+}
+
 export function parseEvalArgs(argv: readonly string[], policies: readonly string[]): EvalArgs {
   const vals = new Map<string, string | undefined>();
   for (let i = 0; i < argv.length; i++) {
@@ -62,16 +74,8 @@ export function parseEvalArgs(argv: readonly string[], policies: readonly string
   if (!policy) throw new UsageError(`--policy is required (one of: ${policies.join(', ')})\n${USAGE}`);
   if (!policies.includes(policy)) throw new UsageError(`unknown policy "${policy}"; valid policies: ${policies.join(', ')}`);
   const suite = vals.get('--suite');
-  if (suite !== undefined && !isSuite(suite)) throw new UsageError(`unknown suite "${suite}"; valid suites: ${SUITES.join(', ')}`);
   const task = vals.get('--task');
-  if (task !== undefined) {
-    try {
-      getTask(task);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (suite !== undefined && !task.startsWith(`${suite}/`)) throw new UsageError(`task "${task}" is not in suite "${suite}"`);
-  }
+  checkSuiteTask(suite, task);
   return {
     policy,
     episodesPerTask: vals.has('--episodes-per-task') ? intArg('--episodes-per-task', vals.get('--episodes-per-task'), 1) : 10,

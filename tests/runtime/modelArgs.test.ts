@@ -22,6 +22,7 @@ describe('parseModelArgs', () => {
     expect(() => parseModelArgs([...base, '--remask', 'both'])).toThrow('--remask must be one of none, threshold, drop');
     expect(() => parseModelArgs([...base, '--backend', 'webgl'])).toThrow(UsageError);
     expect(() => parseModelArgs([...base, '--suite', 'nope'])).toThrow('unknown suite "nope"');
+    expect(() => parseModelArgs([...base, '--suite', 'goal', '--task', 'object/red_cube_in_bowl'])).toThrow('task "object/red_cube_in_bowl" is not in suite "goal"');
     expect(() => parseModelArgs([...base, '--frobnicate'])).toThrow('unknown argument "--frobnicate"');
     expect(() => parseModelArgs(['--policy', 'model'])).toThrow('--model is required');
     expect(() => parseModelArgs([...base, '--episodes-file', 'e.json', '--suite', 'object'])).toThrow('do not combine');
