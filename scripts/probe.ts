@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${names[d].padEnd(10)} ${err.toExponential(3).padStart(10)}  ${inBins.toFixed(2).padStart(8)}\n`);
     }
     process.stdout.write(`mean bin error ${(binSum / names.length).toFixed(2)}\n`);
-    if (a.frames) writeFileSync(a.frames, JSON.stringify({ steps: r.steps, firstFrames: r.firstFrames, predicted: r.predicted, expert: r.expert }));
+    if (a.frames) writeFileSync(a.frames, JSON.stringify({ steps: r.steps, firstFrames: r.firstFrames, firstInputs: r.firstInputs, predicted: r.predicted, expert: r.expert }));
   } finally {
     await b.close();
   }

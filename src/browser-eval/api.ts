@@ -92,6 +92,8 @@ export interface ProbeResult {
   expert: number[][][];
   /** RGB bytes of the first observation's frames, base64, for comparison with recorded demos. */
   firstFrames: Record<string, string>;
+  /** The encoder inputs of the first observation (token ids, mask, normalised proprio, images). */
+  firstInputs: Record<string, number[]>;
   success: boolean;
 }
 

@@ -41,14 +41,16 @@ function needModel(): VlaModel {
   return model;
 }
 
-/** Renders both model cameras for the sim's current state. */
-function observer(sim: Sim) {
+/** Renders both model cameras for the sim's current state. Without `copy` the frames are views
+ * of the renderer's buffers, overwritten by the next render: fine for a policy that encodes an
+ * observation before the next one is rendered (runEpisode), wrong for one kept for later. */
+function observer(sim: Sim, copy = false) {
   const m = needModel().manifest;
   const cam = m.cameras[0];
   const r = getRenderer(cam.width, cam.height);
   return (_s: SimLike, state: SimState, inst: TaskInstance): Observation => {
     r.sync(sim);
-    const f = r.renderFrames();
+    const f = r.renderFrames(copy);
     const frame = (data: Uint8Array) => ({ data, width: f.width, height: f.height, channels: 3 as const });
     return { instruction: inst.instruction, proprio: proprioOf(state), images: { agentview: frame(f.agentview), wrist: frame(f.wrist) } };
   };
@@ -114,7 +116,7 @@ const api: VlaEvalApi = {
     const base = getTask(req.task).sample(req.seed);
     const inst: TaskInstance = req.instruction !== undefined ? { ...base, instruction: req.instruction } : base;
     const sim = new Sim(inst.scene);
-    const observe = observer(sim);
+    const observe = observer(sim, true); // kept until after the rollout
     const expert = new ExpertPolicy(inst);
     const policy = new VlaPolicy(m, { decoder: req.decoder, prefixCache: true, seed: req.policySeed });
     await policy.reset(inst);
@@ -138,9 +140,16 @@ const api: VlaEvalApi = {
       sim.step(a);
     }
     const H = m.manifest.action.chunkLength;
+    const enc = buildEncoderInputs(m.manifest, m.tokenizer, { instruction: inst.instruction, proprio: obs[0].proprio, images: obs[0].images as never });
+    const firstInputs = {
+      inputIds: Array.from(enc.inputIds),
+      attentionMask: Array.from(enc.attentionMask),
+      proprio: Array.from(enc.proprio),
+      ...Object.fromEntries(Object.entries(enc.images).map(([k, v]) => [k, Array.from(v)])),
+    };
     const predicted: number[][][] = [];
     for (let i = 0; i < obs.length; i++) predicted.push(await policy.act(sim.state(), obs[i]));
-    return { steps: states, predicted, expert: states.map((t) => actions.slice(t, t + H)), firstFrames: first, success };
+    return { steps: states, predicted, expert: states.map((t) => actions.slice(t, t + H)), firstFrames: first, firstInputs, success };
   },
 
   async bench(req: BenchRequest): Promise<BenchResult> {
