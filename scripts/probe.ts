@@ -6,13 +6,17 @@
 // (eval_decode_bin_err): a much larger error here points at a data/eval mismatch (frames,
 // proprio, instruction), not at the model. --frames F writes the first observation's frames
 // (base64 RGB) to compare with a demo recorded from the same seed.
+// --closed-loop N instead runs the model itself (default decoder) and prints the arm every N
+// steps (TCP position, gripper opening, grasped object, action) and the objects at the end: where
+// a failed episode went.
 // Exit codes: 0 done, 2 usage error, 1 anything else.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseManifest } from '../src/core/manifest';
+import { getTask } from '../src/tasks';
 import { openEvalBrowser } from './lib/evalBrowser';
 
-const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu]';
+const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu] [--closed-loop N]';
 
 function parse(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -22,7 +26,7 @@ function parse(argv: string[]): Record<string, string> {
     if (!k.startsWith('--') || v === undefined) throw new Error(USAGE);
     out[k.slice(2)] = v;
   }
-  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
+  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend', 'closed-loop'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
   if (!out.model || !out.task) throw new Error(USAGE);
   return out;
 }
@@ -34,6 +38,20 @@ async function main(): Promise<void> {
   const b = await openEvalBrowser();
   try {
     await b.call('init', { modelUrl: `/${a.model}`, modelLabel: a.model, backend: (a.backend ?? 'wasm') as 'wasm' });
+    if (a['closed-loop']) {
+      const every = Number(a['closed-loop']);
+      if (!Number.isInteger(every) || every < 1) throw new Error(`--closed-loop needs a positive integer, got ${a['closed-loop']}`);
+      const inst = getTask(a.task).sample(Number(a.seed ?? 0));
+      const instruction = a.instruction ?? inst.instruction;
+      process.stdout.write(`"${instruction}"\nobjects at start: ${inst.scene.objects.map((o) => `${o.id} (${o.x.toFixed(3)}, ${o.y.toFixed(3)})`).join(', ')}\n`);
+      const ep = await b.call('episode', { task: a.task, seed: Number(a.seed ?? 0), instruction: a.instruction, decoder: {}, prefixCache: true, policySeed: 0, traceEvery: every });
+      process.stdout.write(`${ep.row.success ? 'success' : ep.row.failure} after ${ep.row.steps} steps\nstep  tcp x y z  opening  grasped  action\n`);
+      for (const p of ep.trace?.points ?? []) {
+        process.stdout.write(`${String(p.step).padStart(4)}  ${p.tcp.map((v) => v.toFixed(3)).join(' ')}  ${p.opening.toFixed(3)}  ${p.grasped ?? '-'}  ${p.action.map((v) => v.toFixed(4)).join(' ')}\n`);
+      }
+      process.stdout.write(`objects at end: ${(ep.trace?.objects ?? []).map((o) => `${o.id} (${o.position.map((v) => v.toFixed(3)).join(', ')})`).join(', ')}\n`);
+      return;
+    }
     const r = await b.call('probe', {
       task: a.task,
       seed: Number(a.seed ?? 0),

@@ -39,11 +39,24 @@ export interface EpisodeRequest {
   policySeed: number;
   /** Cut the task's step limit (tests). */
   maxSteps?: number;
+  /** Record the arm every `traceEvery` steps (what went wrong in a failed episode). */
+  traceEvery?: number;
+}
+
+/** The arm at one step of an episode. */
+export interface TracePoint {
+  step: number;
+  tcp: number[];
+  opening: number;
+  grasped: string | null;
+  action: number[];
 }
 
 export interface EpisodeResult {
   row: EpisodeRow;
   chunks: ChunkStats[];
+  /** With traceEvery: the arm every traceEvery steps, and the objects at the end. */
+  trace?: { points: TracePoint[]; objects: { id: string; position: number[] }[] };
 }
 
 export interface BenchRequest {

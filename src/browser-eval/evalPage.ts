@@ -20,7 +20,7 @@ import { Sim } from '../sim';
 import type { SimState } from '../sim/types';
 import { getTask } from '../tasks';
 import type { TaskInstance } from '../tasks/types';
-import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, ProbeRequest, ProbeResult, VlaEvalApi } from './api';
+import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, ProbeRequest, ProbeResult, TracePoint, VlaEvalApi } from './api';
 
 let model: VlaModel | null = null;
 let renderer: SimRenderer | null = null;
@@ -105,10 +105,21 @@ const api: VlaEvalApi = {
     const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, prefixCache: req.prefixCache, seed: req.policySeed });
     let sim: Sim | null = null;
     const makeSim = (scene: TaskInstance['scene']) => (sim = new Sim(scene));
+    const points: TracePoint[] = [];
+    const every = req.traceEvery;
+    let last: SimState | null = null;
     const row = await runEpisode(instance, policy, makeSim, {
       observe: (s, state, inst) => observer(sim!)(s, state, inst),
+      onStep: every
+        ? ({ step, action, state }) => {
+            last = state;
+            if (step % every === 0) points.push({ step, tcp: [...state.arm.tcp.position], opening: state.arm.opening, grasped: state.arm.grasped, action: [...action] });
+          }
+        : undefined,
     });
-    return { row, chunks: policy.chunks };
+    const end = last as SimState | null;
+    const trace = every && end ? { points, objects: end.objects.map((o) => ({ id: o.id, position: [...o.position] })) } : undefined;
+    return { row, chunks: policy.chunks, ...(trace ? { trace } : {}) };
   },
 
   async probe(req: ProbeRequest): Promise<ProbeResult> {
