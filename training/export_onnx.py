@@ -183,6 +183,7 @@ def main(argv=None) -> None:
     ap.add_argument("--checkpoint", help="trained checkpoint (see module docstring)")
     ap.add_argument("--random", action="store_true", help="tiny random-weight model (seed 0)")
     ap.add_argument("--fixtures", help="also write parity.json to this folder")
+    ap.add_argument("--name", help="model name in the manifest (default: the checkpoint's, or the --out folder's for --random)")
     # Options of --random only: a tokenizer that covers the page's task phrasings, and a second
     # distinguishable test model (other weights, other default rounds) for model-swap tests.
     ap.add_argument("--instructions", help="--random: JSON list of extra instructions for the tokenizer vocabulary")
@@ -217,6 +218,7 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
+    name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}
     print(f"exported {m['name']} ({model.num_params()} parameters) to {args.out}: {sizes}")
