@@ -1,7 +1,9 @@
 // Model sources of the page: the bundled list, the size limit, dropped files and zips, and
 // the instruction matcher that decides whether a success check applies.
 import { zipSync } from 'fflate';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parseManifest } from '../../src/core/manifest';
+import { Tokenizer } from '../../src/core/tokenizer';
 import { describe, expect, it } from 'vitest';
 import { matchInstruction, normalizeInstruction, phrasingTable, suggestions } from '../../src/app/instructionMatch';
 import { DEFAULT_MODEL, MODEL_FILES, bundledModels, filesSource, meteredSource } from '../../src/app/modelSources';
@@ -16,6 +18,22 @@ describe('model sources', () => {
     expect(list).toContain('test-random');
     expect(list).toContain('test-random-b');
     expect(list).toContain(DEFAULT_MODEL);
+  });
+
+  it('the default model is a trained one, small enough to commit, and reads every task phrasing', () => {
+    const dir = new URL(`../../models/${DEFAULT_MODEL}/`, import.meta.url);
+    const manifest = parseManifest(readFileSync(new URL('manifest.json', dir), 'utf8'));
+    const bytes = MODEL_FILES.reduce((n, f) => n + statSync(new URL(f, dir)).size, 0);
+    expect(bytes).toBeLessThanOrEqual(20 * 1024 * 1024);
+    expect((manifest as unknown as { training?: { steps?: number } }).training?.steps).toBeGreaterThan(0);
+    expect(existsSync(new URL('REPORT.md', dir))).toBe(true);
+    const tok = new Tokenizer(JSON.parse(readFileSync(new URL(manifest.tokenizer.file, dir), 'utf8')));
+    for (const t of TASKS) {
+      for (let seed = 0; seed < 3; seed++) {
+        const inst = t.sample(seed);
+        for (const text of [inst.instruction, ...inst.paraphrases]) expect(() => tok.encode(text), `${t.id}: "${text}"`).not.toThrow();
+      }
+    }
   });
 
   it('counts bytes for the progress bar and refuses a model over the limit, naming it', async () => {

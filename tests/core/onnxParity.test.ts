@@ -1,6 +1,7 @@
-// ONNX parity: models/test-random/{encoder,decoder}.onnx run in onnxruntime-web (WASM backend,
-// Node) must reproduce the PyTorch outputs stored by training/export_onnx.py in
-// tests/fixtures/model/parity.json within TOLERANCE, and show the block-causal contract.
+// ONNX parity: models/test-random/{encoder,decoder}.onnx and the shipped trained model
+// models/vla-cpu run in onnxruntime-web (WASM backend, Node) must reproduce the PyTorch outputs
+// stored by training/export_onnx.py (tests/fixtures/model/parity.json,
+// tests/fixtures/vla-cpu/parity.json) within TOLERANCE, and show the block-causal contract.
 // onnxruntime-web is allowed here (tests are Node-only), never in src/core.
 // Under Node, `import * as ort from 'onnxruntime-web'` resolves to dist/ort.node.min.mjs, which
 // loads ort-wasm-simd-threaded.{mjs,wasm} from its own folder in node_modules: no wasmPaths needed.
@@ -12,7 +13,6 @@ import { Tokenizer } from '../../src/core/tokenizer';
 
 /** Max abs difference allowed between PyTorch (CPU float32) and ORT-web WASM outputs. */
 const TOLERANCE = 1e-4;
-const MODEL_DIR = new URL('../../models/test-random/', import.meta.url);
 
 interface FixtureTensor {
   dtype: 'float32' | 'int64';
@@ -26,7 +26,6 @@ interface Fixture {
   encoder: { inputs: Record<string, FixtureTensor>; outputs: Record<string, FixtureTensor> };
   decoder: { inputs: Record<string, FixtureTensor>; outputs: Record<string, FixtureTensor> };
 }
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/model/parity.json', import.meta.url), 'utf8')) as Fixture;
 
 function toOrt(t: FixtureTensor): ort.Tensor {
   if (t.dtype === 'int64') return new ort.Tensor('int64', BigInt64Array.from(t.data!, (v) => BigInt(v)), t.shape);
@@ -56,7 +55,15 @@ function int64(values: ArrayLike<number>, shape: number[]): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(Array.from(values), (v) => BigInt(v)), shape);
 }
 
-describe('ONNX parity (models/test-random, onnxruntime-web WASM)', () => {
+/** The models checked: folder under models/ and the fixture export_onnx wrote for it. */
+const CASES = [
+  { model: 'test-random', fixture: 'model' },
+  { model: 'vla-cpu', fixture: 'vla-cpu' },
+];
+
+describe.each(CASES)('ONNX parity (models/$model, onnxruntime-web WASM)', ({ model, fixture: fixtureDir }) => {
+  const MODEL_DIR = new URL(`../../models/${model}/`, import.meta.url);
+  const fixture = JSON.parse(readFileSync(new URL(`../fixtures/${fixtureDir}/parity.json`, import.meta.url), 'utf8')) as Fixture;
   let manifest: Manifest;
   let encoder: ort.InferenceSession;
   let decoder: ort.InferenceSession;
@@ -65,7 +72,7 @@ describe('ONNX parity (models/test-random, onnxruntime-web WASM)', () => {
 
   beforeAll(async () => {
     ort.env.wasm.numThreads = 1;
-    manifest = parseManifest(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8'), 'models/test-random/manifest.json');
+    manifest = parseManifest(readFileSync(new URL('manifest.json', MODEL_DIR), 'utf8'), `models/${model}/manifest.json`);
     encoder = await ort.InferenceSession.create(readFileSync(new URL(manifest.onnx.encoder.file, MODEL_DIR)));
     decoder = await ort.InferenceSession.create(readFileSync(new URL(manifest.onnx.decoder.file, MODEL_DIR)));
   });
