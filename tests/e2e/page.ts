@@ -7,6 +7,7 @@
 // Reference: window.__vla (src/app/testHook.ts) for numbers; the DOM for what a user sees.
 // Invariants: one `check` line per claim; screenshots go to out/e2e/ (gitignored).
 import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_MODEL } from '../../src/app/modelSources';
 
 export type Check = (name: string, ok: boolean, detail?: string) => void;
 
@@ -47,7 +48,14 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
     if (m.type() === 'error') errors.push(`${m.text()} @ ${m.location().url}`);
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  const start = `${url}/?task=${encodeURIComponent(TASK)}&seed=${SEED}&backend=wasm`;
+  // The page opens the default (trained) model; these checks then pin models/test-random (fast,
+  // tiny) through the URL, as a shared link would.
+  await page.goto(`${url}/?task=${encodeURIComponent(TASK)}&seed=${SEED}&backend=wasm`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__vla?.ready === true, null, { timeout: 60_000 });
+  await waitModel(page, DEFAULT_MODEL);
+  const d0 = await stepCycle(page);
+  check(`page: opens the default model models/${DEFAULT_MODEL} and it decodes a chunk`, d0.complete && d0.chunks >= 1, `NFE ${d0.nfe}, encoder ${d0.encoderMs.toFixed(0)} ms`);
+  const start = `${url}/?task=${encodeURIComponent(TASK)}&seed=${SEED}&backend=wasm${DEFAULT_MODEL === 'test-random' ? '' : '&model=test-random'}`;
   await page.goto(start, { waitUntil: 'load' });
   await page.waitForFunction(() => window.__vla?.ready === true, null, { timeout: 60_000 });
   await waitModel(page, 'test-random');
@@ -157,7 +165,8 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   await page.selectOption('[data-testid=model-select]', 'test-random');
   await waitModel(page, 'test-random');
   const da = await stepCycle(page);
-  check('page: swap back to models/test-random', da.nfe === 12 && !page.url().includes('model='), `NFE ${da.nfe}`);
+  // The URL names the model unless it is the default.
+  check('page: swap back to models/test-random', da.nfe === 12 && page.url().includes('model=test-random') === (DEFAULT_MODEL !== 'test-random'), `NFE ${da.nfe}, ${page.url()}`);
 
   // A model folder chosen from disk (the folder picker), then back to the bundled one.
   await page.setInputFiles('[data-testid=model-folder]', 'models/test-random-b');
