@@ -68,8 +68,9 @@ function main(): void {
   }
   out.push('');
   const prev = existsSync(`${model}/REPORT.md`) ? readFileSync(`${model}/REPORT.md`, 'utf8') : '';
-  const notes = prev.indexOf('\n## Notes');
-  out.push(notes >= 0 ? prev.slice(notes + 1) : '## Notes\n\n(none yet)\n');
+  // The hand-written section, wherever it starts (a file may be only notes, written first).
+  const notes = prev.startsWith('## Notes') ? 0 : prev.indexOf('\n## Notes') + 1;
+  out.push(notes > 0 || prev.startsWith('## Notes') ? prev.slice(notes) : '## Notes\n\n(none yet)\n');
   writeFileSync(`${model}/REPORT.md`, out.join('\n'));
   process.stderr.write(`wrote ${model}/REPORT.md\n`);
 }
