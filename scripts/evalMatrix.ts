@@ -10,10 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runModelEval } from './evalModel';
-import { MATRIX_CONFIGS, matrixMarkdown, pickConfigs, toRow, type MatrixConfig, type MatrixRow } from './lib/matrix';
+import { MATRIX_CONFIGS, matrixMarkdown, pct, pickConfigs, toRow, type MatrixConfig, type MatrixRow } from './lib/matrix';
 import { parseModelArgs, UsageError } from './lib/modelArgs';
-
-const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
 
 const USAGE = 'usage: npm run eval:matrix -- --model models/<name> [--episodes-per-task N] [--suite S] [--backend wasm|webgpu|auto] [--configs a,b] [--out F.json] [--md F.md]';
 

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { formatMarkdown } from '../src/eval/format';
 import type { EvalReport } from '../src/eval/types';
 import { SUITES } from '../src/tasks';
-import { matrixMarkdown, type MatrixRow } from './lib/matrix';
+import { matrixMarkdown, pct, type MatrixRow } from './lib/matrix';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,8 +26,6 @@ function readJson<T>(path: string): T {
     throw new Error(`${path}: not JSON (${(e as Error).message})`);
   }
 }
-
-const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
 
 function main(): void {
   const model = arg('model')?.replace(/\/+$/, '');
@@ -69,8 +67,8 @@ function main(): void {
   out.push('');
   const prev = existsSync(`${model}/REPORT.md`) ? readFileSync(`${model}/REPORT.md`, 'utf8') : '';
   // The hand-written section, wherever it starts (a file may be only notes, written first).
-  const notes = prev.startsWith('## Notes') ? 0 : prev.indexOf('\n## Notes') + 1;
-  out.push(notes > 0 || prev.startsWith('## Notes') ? prev.slice(notes) : '## Notes\n\n(none yet)\n');
+  const notes = /^## Notes/m.exec(prev); // wherever it starts, the first line included
+  out.push(notes ? prev.slice(notes.index) : '## Notes\n\n(none yet)\n');
   writeFileSync(`${model}/REPORT.md`, out.join('\n'));
   process.stderr.write(`wrote ${model}/REPORT.md\n`);
 }

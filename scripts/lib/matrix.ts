@@ -30,7 +30,8 @@ export interface MatrixRow {
   wallSeconds: number;
 }
 
-const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
+/** A rate as a percent with one decimal (the matrix and model reports). */
+export const pct = (r: number): string => `${(100 * r).toFixed(1)}%`;
 
 export function matrixMarkdown(rows: readonly MatrixRow[], title: string): string {
   const head = ['decoder', ...SUITES, 'avg over suites', 'episodes', 'overall 95% CI', 'mean NFE', 'median ms/chunk'];
@@ -60,7 +61,6 @@ export function toRow(config: MatrixConfig, rep: ModelEvalReport, command: strin
     wallSeconds: Number(rep.meta.wallSeconds),
   };
 }
-
 
 /** --configs a,b -> the named rows, in the matrix's order; unknown names are a UsageError. */
 export function pickConfigs(list: string): MatrixConfig[] {
