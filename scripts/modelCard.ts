@@ -1,9 +1,10 @@
-// `npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl]`: writes
+// `npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl[,more.jsonl]]`: writes
 // models/<name>/REPORT.md, the evaluation report that lives beside a shipped model, from files
 // only (no number typed by hand): the manifest's training block (data, steps, parameters,
 // held-out metrics), the training log (wall time, seconds per step, loss at the end), the
 // default-decoder evaluation (eval-dd.json from `npm run eval`), the decoder matrix
 // (decoders.json from `npm run eval:matrix`) and the loss curve (loss.svg from training/plot.py).
+// A warm-started model (train.py --init_from) lists its chain: give the logs first run first.
 // A "## Notes" section already in REPORT.md is kept (the hand-written analysis).
 // Exit codes: 0 written, 1 a file is missing or malformed (named).
 
@@ -29,7 +30,7 @@ function readJson<T>(path: string): T {
 
 function main(): void {
   const model = arg('model')?.replace(/\/+$/, '');
-  if (!model) throw new Error('usage: npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl]');
+  if (!model) throw new Error('usage: npm run model:card -- --model models/<name> [--log training/runs/<run>/log.jsonl[,more.jsonl]]');
   const manifest = readJson<{ name: string; description: string; decoding: Record<string, unknown>; training?: Record<string, any> }>(`${model}/manifest.json`);
   const evalDd = readJson<EvalReport & { decode: { meanNfe: number; medianMsPerChunk: { total: number } } }>(`${model}/eval-dd.json`);
   const matrix = existsSync(`${model}/decoders.json`) ? readJson<{ rows: MatrixRow[] }>(`${model}/decoders.json`) : null;
@@ -56,13 +57,28 @@ function main(): void {
     out.push(`- Data: ${(t.data ?? []).join(', ')} (${t.demos} demos, ${t.frames} frames).`);
     out.push(`- Model: ${Number(t.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config)}.`);
     out.push(`- Steps: ${t.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${t.device}.`);
+    if (t.init_from) {
+      const it = t.init_from.training ?? {};
+      out.push(`- Warm start: from a ${t.init_from.step}-step checkpoint (${it.parameters !== undefined ? Number(it.parameters).toLocaleString('en') + ' parameters, ' : ''}config ${JSON.stringify(it.config ?? {})}); ` +
+        `${Number(t.init_from.step) + Number(t.steps)} steps in all.`);
+    }
     if (t.held_out) out.push(`- Held out (${tc.eval_demos} demos) at step ${t.held_out.step}: loss ${t.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(t.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(t.held_out.eval_decode_acc)}, mean |bin error| ${t.held_out.eval_decode_bin_err.toFixed(1)}.`);
   }
   if (logPath) {
-    const recs = readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
-    const last = recs[recs.length - 1];
-    const sps = recs.map((r) => r.s_per_step).filter(Number.isFinite).sort((a, b) => a - b);
-    out.push(`- Wall time: ${(last.elapsed / 3600).toFixed(2)} h for ${last.step} steps (median ${sps[sps.length >> 1].toFixed(2)} s per step), from ${logPath}.`);
+    let hours = 0;
+    let steps = 0;
+    const logs = logPath.split(',');
+    for (const path of logs) {
+      if (!existsSync(path)) throw new Error(`${path}: not found`);
+      const recs = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number>);
+      if (recs.length === 0) throw new Error(`${path}: empty log`);
+      const last = recs[recs.length - 1];
+      const sps = recs.map((r) => r.s_per_step).filter(Number.isFinite).sort((a, b) => a - b);
+      out.push(`- Wall time: ${(last.elapsed / 3600).toFixed(2)} h for ${last.step} steps (median ${sps[sps.length >> 1].toFixed(2)} s per step), from ${path}.`);
+      hours += last.elapsed / 3600;
+      steps += last.step;
+    }
+    if (logs.length > 1) out.push(`- In all: ${hours.toFixed(2)} h for ${steps} steps.`);
   }
   out.push('');
   const prev = existsSync(`${model}/REPORT.md`) ? readFileSync(`${model}/REPORT.md`, 'utf8') : '';

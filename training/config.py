@@ -25,6 +25,12 @@ class ModelConfig:
     n_embd: int = 128
     mlp_ratio: int = 4
     dropout: float = 0.0
+    # Spatial-softmax keypoints (Levine et al. 2016, "End-to-End Training of Deep Visuomotor
+    # Policies"): K feature maps after conv `keypoint_layer` (1-based), each turned into its
+    # expected (x, y) image position; all 2K numbers of a camera become one extra prefix token.
+    # They give the transformer explicit object coordinates, finer than the patch grid. 0 = off.
+    keypoints: int = 0
+    keypoint_layer: int = 2
 
     @property
     def n_patches(self) -> int:
@@ -32,9 +38,13 @@ class ModelConfig:
         return side * side
 
     @property
+    def tokens_per_camera(self) -> int:
+        return self.n_patches + (1 if self.keypoints > 0 else 0)
+
+    @property
     def prefix_len(self) -> int:
-        # prefix order: [camera 0 patches][camera 1 patches][instruction tokens][proprio]
-        return len(self.cameras) * self.n_patches + self.max_instr_len + 1
+        # prefix order: [camera 0 patches (+ keypoint token)][camera 1 ...][instruction tokens][proprio]
+        return len(self.cameras) * self.tokens_per_camera + self.max_instr_len + 1
 
     @property
     def n_action_tokens(self) -> int:
@@ -55,9 +65,13 @@ class ModelConfig:
 
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.type in (int, "int"):
+            if f.type in (int, "int") and f.name != "keypoints":
                 need(isinstance(v, int) and not isinstance(v, bool) and v >= 1,
                      f"{f.name} must be an integer >= 1, got {v!r}")
+        need(isinstance(self.keypoints, int) and not isinstance(self.keypoints, bool) and self.keypoints >= 0,
+             f"keypoints must be an integer >= 0 (0 = off), got {self.keypoints!r}")
+        need(self.keypoint_layer <= len(self.vision_channels),
+             f"keypoint_layer ({self.keypoint_layer}) must be at most len(vision_channels) = {len(self.vision_channels)}")
         need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout!r}")
         need(self.bins >= 2, f"bins must be >= 2, got {self.bins}")
         need(self.n_embd % self.n_head == 0,

@@ -2,7 +2,7 @@
 torch 1.13 API, also runs on PyTorch 2.x). Reference: Discrete Diffusion VLA (arXiv 2508.20072)
 for the masked action-token objective; nanoGPT (model.py) for the transformer.
 
-Sequence: prefix = [agentview patches][wrist patches][instruction tokens][proprio], then the
+Sequence: prefix = [agentview patches (+ keypoint token)][wrist patches (+ keypoint token)][instruction tokens][proprio], then the
 action block of chunk_len * action_dim tokens (ids 0..bins-1, mask id = bins).
 Block-causal attention: prefix queries see only (non-padding) prefix keys; action queries see the
 prefix and every action token. Hence the per-layer prefix keys/values do not depend on the action
@@ -77,8 +77,41 @@ class Block(nn.Module):
         return x, kv
 
 
+class SpatialSoftmax(nn.Module):
+    """K keypoints from a feature map (Levine et al. 2016): per keypoint map, a softmax over all
+    h*w cells (learned temperature) and the expected (x, y) in [-1, 1] (x to the right, y down).
+    Export-friendly: a reshape, a softmax and a matmul with a constant coordinate grid."""
+
+    def __init__(self, c_in: int, k: int, side: int):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(c_in, c_in, 3, padding=1), nn.GELU(), nn.Conv2d(c_in, k, 1))
+        self.log_temp = nn.Parameter(torch.zeros(1))
+        lin = torch.linspace(-1.0, 1.0, side)
+        ys, xs = torch.meshgrid(lin, lin, indexing="ij") if "indexing" in torch.meshgrid.__code__.co_varnames \
+            else torch.meshgrid(lin, lin)
+        self.register_buffer("grid", torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1), persistent=False)
+
+    def reset_parameters(self):
+        """Unit-scale keypoint logits from the start (the 0.02-std init of the rest of the model
+        gives logits of ~1e-3 and a flat softmax that barely learns)."""
+        nn.init.kaiming_normal_(self.net[0].weight, nonlinearity="relu")
+        nn.init.normal_(self.net[2].weight, std=self.net[2].in_channels ** -0.5)
+        nn.init.zeros_(self.net[0].bias)
+        nn.init.zeros_(self.net[2].bias)
+
+    def forward(self, f):  # f (B, c, h, w) -> (B, 2K): x0, y0, x1, y1, ...
+        mu = f.mean(dim=(1, 2, 3), keepdim=True)  # normalise the input's scale per image
+        f = (f - mu) * torch.rsqrt(((f - mu) ** 2).mean(dim=(1, 2, 3), keepdim=True) + 1e-5)
+        m = self.net(f).flatten(2)  # (B, K, h*w)
+        attn = F.softmax(m * torch.exp(self.log_temp), dim=-1)
+        return (attn @ self.grid).flatten(1)  # (B, K, 2) -> (B, 2K)
+
+
 class VisionEncoder(nn.Module):
-    """A few 3x3 stride-2 convs; every cell of the last feature map is one patch token."""
+    """A few 3x3 stride-2 convs; every cell of the last feature map is one patch token. With
+    cfg.keypoints > 0, one more token: spatial-softmax keypoints of the feature map after conv
+    cfg.keypoint_layer, through a small MLP whose last layer starts at zero (so keypoints added to a
+    trained model start as one constant token and grow in from there)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -86,14 +119,32 @@ class VisionEncoder(nn.Module):
         for c_out in cfg.vision_channels:
             layers += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GELU()]
             c_in = c_out
-        self.convs = nn.Sequential(*layers)
+        self.convs = nn.Sequential(*layers)  # conv i is convs[2 i], its activation convs[2 i + 1]
         self.proj = nn.Linear(c_in, cfg.n_embd)
         self.pos = nn.Parameter(torch.zeros(1, cfg.n_patches, cfg.n_embd))
+        self.kp_at = cfg.keypoint_layer - 1 if cfg.keypoints > 0 else -1
+        if cfg.keypoints > 0:
+            self.keypoints = SpatialSoftmax(cfg.vision_channels[self.kp_at], cfg.keypoints,
+                                            cfg.image_size // 2 ** cfg.keypoint_layer)
+            self.kp_mlp = nn.Sequential(nn.Linear(2 * cfg.keypoints, cfg.n_embd), nn.GELU(),
+                                        nn.Linear(cfg.n_embd, cfg.n_embd))
+            self.kp_pos = nn.Parameter(torch.zeros(1, 1, cfg.n_embd))
 
     def forward(self, img):  # img (B, 3, H, W), normalised per the manifest
-        f = self.convs(img)  # (B, c, h, w)
+        f, kp = img, None
+        for i, layer in enumerate(self.convs):
+            f = layer(f)  # (B, c, h, w)
+            if i == 2 * self.kp_at + 1:
+                kp = self.kp_mlp(self.keypoints(f)).unsqueeze(1) + self.kp_pos  # (B, 1, C)
         f = f.flatten(2).transpose(1, 2)  # (B, h*w, c), row-major patches
-        return self.proj(f) + self.pos  # (B, P_img, C)
+        patches = self.proj(f) + self.pos  # (B, P_img, C)
+        return patches if kp is None else torch.cat([patches, kp], dim=1)  # (B, P_img [+ 1], C)
+
+    def init_keypoints(self):
+        if self.kp_at >= 0:
+            self.keypoints.reset_parameters()
+            nn.init.zeros_(self.kp_mlp[2].weight)
+            nn.init.zeros_(self.kp_mlp[2].bias)
 
 
 class VLA(nn.Module):
@@ -113,6 +164,8 @@ class VLA(nn.Module):
         self.apply(self._init_weights)
         for p in [self.instr_pos, self.action_pos] + [v.pos for v in self.vision]:
             nn.init.normal_(p, std=0.02)
+        for v in self.vision:
+            v.init_keypoints()
 
     @staticmethod
     def _init_weights(m):

@@ -2,6 +2,11 @@
 may not have it). Reads the JSONL log written by training/train.py.
 
   /usr/bin/python3 -m training.plot training/runs/cpu/log.jsonl [--out training/runs/cpu/loss.svg]
+  /usr/bin/python3 -m training.plot first/log.jsonl warm/log.jsonl --out loss.svg   # a warm-started chain
+
+Several logs are one chain of runs (each later run warm-started from the previous one's last
+checkpoint, `train.py --init_from`): their steps are shifted to continue, and a dashed line marks
+where each later run starts.
 
 Left panel: training loss and held-out loss (masked-token cross-entropy) against step.
 Right panel: held-out masked-token accuracy (fixed mask ratio) and full-decode token accuracy.
@@ -22,11 +27,29 @@ def read_log(path: str) -> List[Dict]:
         return [json.loads(ln) for ln in f if ln.strip()]
 
 
+def chain(logs: Sequence[Sequence[Dict]]) -> Tuple[List[Dict], List[float]]:
+    """Concatenate logs of chained runs: steps (and elapsed) continue from the previous run's last
+    record. Returns (records, the step at which each later run starts)."""
+    out: List[Dict] = []
+    starts: List[float] = []
+    step0, el0 = 0.0, 0.0
+    for i, recs in enumerate(logs):
+        if i > 0:
+            starts.append(step0)
+        for r in recs:
+            out.append({**r, "step": r["step"] + step0, **({"elapsed": r["elapsed"] + el0} if "elapsed" in r else {})})
+        if recs:
+            step0 += recs[-1]["step"]
+            el0 += recs[-1].get("elapsed", 0.0)
+    return out, starts
+
+
 def series(recs: Sequence[Dict], key: str) -> List[Tuple[float, float]]:
     return [(r["step"], r[key]) for r in recs if key in r and math.isfinite(r[key])]
 
 
-def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_min=None, y_max=None) -> str:
+def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_min=None, y_max=None,
+          marks: Sequence[float] = ()) -> str:
     pts = [p for s in lines.values() for p in s]
     if not pts:
         return f'<text x="{x0 + W / 2}" y="{H / 2}" text-anchor="middle">{title}: no data</text>'
@@ -45,6 +68,10 @@ def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_mi
     for x in (xa, xb):
         out.append(f'<text x="{sx(x):.1f}" y="{H - PAD + 14}" text-anchor="middle" font-size="10">{x:.0f}</text>')
     out.append(f'<text x="{x0 + W / 2}" y="{H - 8}" text-anchor="middle" font-size="11">step</text>')
+    for m in marks:  # where a warm-started run begins
+        out.append(f'<line x1="{sx(m):.1f}" y1="{PAD}" x2="{sx(m):.1f}" y2="{H - PAD}" stroke="#777" '
+                   f'stroke-dasharray="4 3"/><text x="{sx(m) + 3:.1f}" y="{H - PAD - 4}" font-size="9" '
+                   f'fill="#555">warm start {m:.0f}</text>')
     for j, (name, s) in enumerate(lines.items()):
         if not s:
             continue
@@ -58,22 +85,24 @@ def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_mi
     return "\n".join(out)
 
 
-def render(recs: Sequence[Dict]) -> str:
-    left = panel(0, "masked-token cross-entropy", {"loss": series(recs, "loss"), "eval_loss": series(recs, "eval_loss")})
+def render(recs: Sequence[Dict], marks: Sequence[float] = ()) -> str:
+    left = panel(0, "masked-token cross-entropy", {"loss": series(recs, "loss"), "eval_loss": series(recs, "eval_loss")},
+                 marks=marks)
     right = panel(W, "held-out token accuracy", {"eval_masked_acc": series(recs, "eval_masked_acc"),
-                                                 "eval_decode_acc": series(recs, "eval_decode_acc")}, 0.0, 1.0)
+                                                 "eval_decode_acc": series(recs, "eval_decode_acc")}, 0.0, 1.0, marks)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{H}" font-family="sans-serif">\n'
             f'<rect width="100%" height="100%" fill="white"/>\n{left}\n{right}\n</svg>\n')
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("log", help="log.jsonl of a run")
-    ap.add_argument("--out", help="SVG path (default: loss.svg beside the log)")
+    ap.add_argument("log", nargs="+", help="log.jsonl of a run; several: a warm-started chain, first run first")
+    ap.add_argument("--out", help="SVG path (default: loss.svg beside the last log)")
     a = ap.parse_args(argv)
-    out = a.out or os.path.join(os.path.dirname(a.log), "loss.svg")
+    out = a.out or os.path.join(os.path.dirname(a.log[-1]), "loss.svg")
+    recs, marks = chain([read_log(p) for p in a.log])
     with open(out, "w") as f:
-        f.write(render(read_log(a.log)))
+        f.write(render(recs, marks))
     print(f"wrote {out}")
 
 

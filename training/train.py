@@ -64,6 +64,10 @@ class TrainConfig:
     num_threads: int = 0  # torch.set_num_threads; 0 = leave torch's default
     amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
     resume: bool = False
+    # Warm start: a checkpoint whose weights, tokenizer and stats start this run (fresh optimiser,
+    # step 0). Model overrides may add modules (e.g. --keypoints=32); every weight the checkpoint
+    # has must fit the new model. Ignored on --resume (the run's own checkpoint wins).
+    init_from: str = ""
     stop_step: int = 0  # > 0: stop (with a checkpoint) after this step; the lr schedule still spans `steps`
 
 
@@ -162,6 +166,18 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
             "eval_decode_bin_err": bin_err / c.eval_decode_samples}
 
 
+def load_warm_start(model: VLA, state: dict) -> None:
+    """Load a checkpoint's weights into a model that may have more modules. Every checkpoint
+    weight must exist in the model with the same shape; the model's extra weights keep their init."""
+    own = model.state_dict()
+    bad = [k for k, v in state.items() if k not in own or own[k].shape != v.shape]
+    if bad:
+        raise ValueError(f"--init_from: weights that do not fit the model: {bad[:8]}; change the model "
+                         f"overrides so only new modules are added")
+    missing = model.load_state_dict(state, strict=False).missing_keys
+    print(f"warm start: {len(state)} tensors loaded; new: {', '.join(missing) or 'none'}", flush=True)
+
+
 def save_checkpoint(path: str, obj: dict) -> None:
     tmp = path + ".tmp"
     torch.save(obj, tmp)
@@ -196,11 +212,20 @@ def main(argv=None) -> dict:
         if clash:
             raise ValueError(f"--resume: model overrides {clash} differ from the checkpoint's config {ck['config']}")
 
+    init = None
+    if c.init_from and ck is None:
+        if not os.path.exists(c.init_from):
+            raise FileNotFoundError(f"--init_from: no checkpoint at {c.init_from}")
+        init = torch.load(c.init_from, map_location="cpu")
+
     # ---- data: all frames in RAM, tokenizer and stats from the dataset ----
     t0 = time.time()
     store = FrameStore(c.data)
     if ck is not None:  # the checkpoint's tokenizer, stats and model config win (same dataset assumed)
         tok, stats, mcfg = Tokenizer(ck["tokenizer"]), ck["stats"], apply_overrides(ModelConfig(), ck["config"])
+    elif init is not None:  # warm start: its tokenizer and stats (the weights were trained with them)
+        tok, stats = Tokenizer(init["tokenizer"]), init["stats"]
+        mcfg = apply_overrides(apply_overrides(ModelConfig(), init["config"]), model_over)
     else:
         mcfg = apply_overrides(ModelConfig(), model_over)
         tok = build_tokenizer(store.all_instructions(), max_length=mcfg.max_instr_len)
@@ -248,9 +273,14 @@ def main(argv=None) -> dict:
                 f.writelines(keep)
     elif os.path.exists(log_path):
         os.remove(log_path)
+    if init is not None:
+        load_warm_start(model, init["model"])
     print(f"model: {model.num_params():,} parameters, prefix {mcfg.prefix_len} + {mcfg.n_action_tokens} action "
           f"tokens; device {device}{' bf16' if use_amp else ''}, threads {torch.get_num_threads()}; "
-          f"{'resumed at step ' + str(step) if ck else 'from scratch'}", flush=True)
+          f"{'resumed at step ' + str(step) if ck else ('warm start from ' + c.init_from if init else 'from scratch')}", flush=True)
+
+    init_info = (ck or {}).get("training", {}).get("init_from") if ck is not None else \
+        ({"checkpoint": c.init_from, "step": init["step"], "training": init.get("training")} if init is not None else None)
 
     def checkpoint(last_eval):
         save_checkpoint(ckpt_path, {
@@ -259,12 +289,14 @@ def main(argv=None) -> dict:
             "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state(),
                     "cuda": torch.cuda.get_rng_state() if device.type == "cuda" else None},
             "tokenizer": tok.to_json(), "stats": stats, "name": c.name,
-            "description": f"VLA trained from scratch on {', '.join(os.path.basename(p) for p in c.data)} "
+            "description": (f"VLA warm-started from a {init_info['step']}-step checkpoint and trained {step} more steps"
+                            if init_info else "VLA trained from scratch") + f" on {', '.join(os.path.basename(p) for p in c.data)} "
                            f"with the discrete-diffusion objective ({model.num_params():,} parameters).",
             "training": {"data": [os.path.basename(p) for p in c.data], "demos": len(store.demo_len),
                          "frames": store.n_frames, "steps": step, "config": mcfg.to_dict(),
                          "train_config": {k: v for k, v in asdict(c).items() if k not in ("resume", "out_dir")},
-                         "parameters": model.num_params(), "held_out": last_eval, "device": str(device)},
+                         "parameters": model.num_params(), "held_out": last_eval, "device": str(device),
+                         **({"init_from": init_info} if init_info else {})},
             "evaluation": None})
 
     # ---- training loop ----

@@ -96,6 +96,41 @@ class ModelTest(unittest.TestCase):
             k_draws = self.model.decode_actions(self.tokens.repeat_interleave(3, 0), cache, pmask)  # (3B, N, V)
         self.assertLess((k_draws[::3] - self.run_model())[..., : self.cfg.bins].abs().max().item(), 1e-6)
 
+    def test_keypoints_add_one_token_per_camera(self):
+        cfg = apply_overrides(self.cfg, {"keypoints": 4})
+        self.assertEqual(cfg.prefix_len, self.cfg.prefix_len + len(cfg.cameras))
+        torch.manual_seed(1)
+        model = VLA(cfg).eval()
+        with torch.no_grad():
+            cache, pmask = model.encode_prefix(self.images, self.ids, self.mask, self.proprio)
+            self.assertEqual(cache[0][0].size(2), cfg.prefix_len)
+            self.assertEqual(pmask.size(1), cfg.prefix_len)
+            # the keypoint token starts constant (zero last layer): no image information yet
+            enc = model.vision[0]
+            t0, t1 = enc(self.images[0])[:, -1], enc(torch.randn_like(self.images[0]))[:, -1]
+            self.assertTrue(torch.equal(t0, t1))
+            torch.nn.init.normal_(enc.kp_mlp[2].weight)
+            self.assertFalse(torch.allclose(enc(self.images[0])[:, -1], t0))
+            # and the cached path still equals the full block-causal pass
+            prefix_ref, logits_ref = full_sequence_reference(model, self.images, self.ids, self.mask, self.proprio,
+                                                             self.tokens)
+            cache, pmask = model.encode_prefix(self.images, self.ids, self.mask, self.proprio)
+            logits = model.decode_actions(self.tokens, cache, pmask)[..., : cfg.bins]
+        self.assertLess((logits - logits_ref).abs().max().item(), 1e-5)
+
+    def test_spatial_softmax_finds_a_peak(self):
+        cfg = apply_overrides(self.cfg, {"keypoints": 2})
+        kp = VLA(cfg).vision[0].keypoints
+        side = cfg.image_size // 2 ** cfg.keypoint_layer
+        with torch.no_grad():
+            kp.net = torch.nn.Identity()  # feature maps are the keypoint logits
+            kp.log_temp.fill_(math.log(50.0))
+            f = torch.zeros(1, 2, side, side)
+            f[0, 0, 0, side - 1] = 1.0  # top-right cell: x = +1, y = -1
+            f[0, 1, side - 1, 0] = 1.0  # bottom-left: x = -1, y = +1
+            xy = kp(f)[0]
+        self.assertTrue(torch.allclose(xy, torch.tensor([1.0, -1.0, -1.0, 1.0]), atol=1e-3), xy)
+
     def test_default_size_and_config_overrides(self):
         n = VLA(ModelConfig()).num_params()
         self.assertTrue(1_000_000 <= n <= 2_000_000, n)
@@ -105,6 +140,11 @@ class ModelTest(unittest.TestCase):
             apply_overrides(ModelConfig(), {"n_layer": "2"})
         with self.assertRaisesRegex(ValueError, "divisible by n_head"):
             apply_overrides(ModelConfig(), {"n_embd": 130})
+        with self.assertRaisesRegex(ValueError, "keypoints must be an integer >= 0"):
+            apply_overrides(ModelConfig(), {"keypoints": -1})
+        with self.assertRaisesRegex(ValueError, "keypoint_layer"):
+            apply_overrides(ModelConfig(), {"keypoints": 8, "keypoint_layer": 4})
+        self.assertEqual(ModelConfig().keypoints, 0)  # off by default: older configs load unchanged
         with self.assertRaisesRegex(ValueError, "image_size"):
             apply_overrides(ModelConfig(), {"image_size": 60})
         self.assertEqual(parse_cli_overrides(["--n_layer=3", "--dropout=0.1"]), {"n_layer": 3, "dropout": 0.1})

@@ -149,6 +149,17 @@ class PiecesTest(unittest.TestCase):
         self.assertIn("loss 3.000", svg)
         self.assertEqual(svg, render(recs))
 
+    def test_plot_chains_warm_started_runs(self):
+        from training.plot import chain, render
+        a = [{"step": 10, "loss": 5.0, "elapsed": 7.0}, {"step": 20, "loss": 4.0, "elapsed": 14.0}]
+        b = [{"step": 5, "loss": 3.5, "elapsed": 4.0}, {"step": 10, "loss": 3.0, "eval_loss": 3.2, "eval_masked_acc": 0.8, "elapsed": 8.0}]
+        recs, marks = chain([a, b])
+        self.assertEqual([r["step"] for r in recs], [10, 20, 25, 30])
+        self.assertEqual(recs[-1]["elapsed"], 22.0)
+        self.assertEqual(marks, [20])
+        svg = render(recs, marks)
+        self.assertEqual(svg.count("warm start 20"), 2)  # one dashed line per panel
+
 
 class TrainSmokeTest(unittest.TestCase):
     def test_train_resume_export_parity(self):
@@ -180,6 +191,14 @@ class TrainSmokeTest(unittest.TestCase):
                 self.assertTrue(np.isfinite(ev[k]), k)
             self.assertTrue(0 <= ev["eval_decode_acc"] <= 1)
 
+            from training.diagnose import main as diagnose_main
+            dg = diagnose_main(["--checkpoint", out["checkpoint"], "--data", data, "--samples", "20"])
+            self.assertEqual(dg["frames"], 20)
+            self.assertEqual(set(dg["bin_error"]), {"dx", "dy", "dz", "droll", "dpitch", "dyaw", "gripper"})
+            self.assertTrue(all(0 <= v <= 31 for v in dg["bin_error"].values()), dg)
+            self.assertTrue(0 <= dg["xy_wrong_direction"] <= 1)
+            self.assertEqual(dg, diagnose_main(["--checkpoint", out["checkpoint"], "--data", data, "--samples", "20"]))
+
             model_dir, fx = os.path.join(d, "model"), os.path.join(d, "fx")
             export_main(["--checkpoint", out["checkpoint"], "--out", model_dir, "--fixtures", fx])
             m = load_manifest(os.path.join(model_dir, "manifest.json"))
@@ -193,6 +212,28 @@ class TrainSmokeTest(unittest.TestCase):
             rep = json.loads(r.stdout)
             self.assertTrue(rep["maskLogitNegInf"])
             self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
+
+            # warm start: the 6-step model plus spatial-softmax keypoints, 2 more steps, export, parity
+            warm = os.path.join(d, "warm")
+            with self.assertRaisesRegex(ValueError, "do not fit the model"):
+                train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}",
+                                     "--n_embd=32"])
+            w = train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}",
+                                     "--keypoints=3"])
+            c = torch.load(w["checkpoint"])
+            self.assertEqual(c["config"]["keypoints"], 3)
+            self.assertEqual(c["training"]["init_from"]["step"], 6)
+            self.assertEqual(c["tokenizer"], a["tokenizer"])  # the warm start's tokenizer and stats
+            moved = [k for k in a["model"] if not torch.equal(a["model"][k], c["model"][k])]
+            self.assertIn("head.weight", moved)  # trained on, not just copied
+            kp_dir, kp_fx = os.path.join(d, "kp-model"), os.path.join(d, "kp-fx")
+            export_main(["--checkpoint", w["checkpoint"], "--out", kp_dir, "--fixtures", kp_fx])
+            km = load_manifest(os.path.join(kp_dir, "manifest.json"))
+            self.assertEqual(km["cache"]["prefixLength"], m["cache"]["prefixLength"] + 2)  # + 1 token per camera
+            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), kp_dir,
+                                os.path.join(kp_fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
 
 
 if __name__ == "__main__":
