@@ -57,11 +57,15 @@ function main(): void {
     out.push(`- Data: ${(t.data ?? []).join(', ')} (${t.demos} demos, ${t.frames} frames).`);
     out.push(`- Model: ${Number(t.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config)}.`);
     out.push(`- Steps: ${t.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${t.device}.`);
-    if (t.init_from) {
-      const it = t.init_from.training ?? {};
-      out.push(`- Warm start: from a ${t.init_from.step}-step checkpoint (${it.parameters !== undefined ? Number(it.parameters).toLocaleString('en') + ' parameters, ' : ''}config ${JSON.stringify(it.config ?? {})}); ` +
-        `${Number(t.init_from.step) + Number(t.steps)} steps in all.`);
+    // A warm-start chain, newest first: each link's training block holds the one before it.
+    let total = Number(t.steps);
+    for (let link = t.init_from; link; link = link.training?.init_from) {
+      const it = link.training ?? {};
+      total += Number(link.step);
+      out.push(`- Warm-started from a ${link.step}-step checkpoint (data ${(it.data ?? []).join(', ') || '?'}; ` +
+        `${it.parameters !== undefined ? Number(it.parameters).toLocaleString('en') + ' parameters; ' : ''}lr ${it.train_config?.lr ?? '?'}, batch ${it.train_config?.batch_size ?? '?'}).`);
     }
+    if (t.init_from) out.push(`- Steps in all, over the chain: ${total}.`);
     if (t.held_out) out.push(`- Held out (${tc.eval_demos} demos) at step ${t.held_out.step}: loss ${t.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(t.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(t.held_out.eval_decode_acc)}, mean |bin error| ${t.held_out.eval_decode_bin_err.toFixed(1)}.`);
   }
   if (logPath) {

@@ -22,14 +22,14 @@ import { Viewport } from './components/Viewport';
 import { Episode, type EpisodeStatus } from './episode';
 import { frameStats, type FrameStats } from './frameStats';
 import { GhostPath } from './ghost';
-import { ghostPath } from './inspectorModel';
 import { matchInstruction, phrasingTable, suggestions } from './instructionMatch';
 import { DEFAULT_MODEL, bundledModels } from './modelSources';
-import { installObjectDrag, objectsOnScreen } from './objectDrag';
+import { installObjectDrag } from './objectDrag';
 import type { CompareRow } from './policyDriver';
-import { installTestHook } from './testHook';
 import { parsePageState, serializePageState, toDecoderSettings, type PageState } from './urlState';
 import { useModel } from './useModel';
+import { useGhost } from './useGhost';
+import { usePageTestHook } from './usePageTestHook';
 import { observe, type PageObservation } from './observe';
 
 // A goal-suite task: the shipped model succeeds there (85% over 20 episodes), while it fails on
@@ -250,54 +250,10 @@ export function App() {
   const chunks = driver.current?.chunks ?? [];
   const chunk = chunks.length ? chunks[chunks.length - 1] : null;
   const shownRound = chunk && round && round.chunk === chunk.index ? round.r : (chunk?.trace.roundsDone ?? 0) - 1;
-  useEffect(() => {
-    const m = driver.current?.model.manifest;
-    if (!ghost.current || !m) return;
-    if (!chunk || shownRound < 0) {
-      ghost.current.set(null, [], []);
-      view.current?.controls.dispatchEvent({ type: 'change' });
-      return;
-    }
-    const g = ghostPath(chunk.trace, shownRound, { steps: m.action.chunkLength, dims: m.action.dims, maskId: m.action.maskId, start: chunk.start, binToValue: (b, d) => driver.current!.model.codec.decodeValue(b, d) });
-    ghost.current.set(chunk.start, g.points, g.sure);
-    // Redraw the view only: invalidate() would also re-mirror the sim and re-render the model
-    // cameras, a full frame of work per decoder round for a change of a few dots.
-    view.current?.controls.dispatchEvent({ type: 'change' });
-  }, [chunk, shownRound, version, driver]);
+  useGhost(ghost, view, driver, chunk, shownRound, version);
 
-  useEffect(() => {
-    installTestHook({
-      get ready() {
-        return view.current !== null && episode.current !== null && framesDrawn.current > 0;
-      },
-      get status() {
-        return episode.current?.status ?? null;
-      },
-      get framesDrawn() {
-        return framesDrawn.current;
-      },
-      frames: () => lastFrames.current,
-      taskIds: () => TASK_IDS,
-      newScene: (id, s) => loadScene(id, s),
-      runExpert: () => start('expert', false),
-      pause,
-      reset,
-      get model() {
-        const d = driver.current;
-        return d ? { name: d.model.manifest.name, label: d.model.label, backend: d.model.backend.name, rounds: d.model.manifest.decoding.rounds } : null;
-      },
-      tcp: () => (episode.current ? [...episode.current.sim.state().arm.tcp.position] : null),
-      objects: () => (view.current && episode.current ? objectsOnScreen(view.current, episode.current.sim) : []),
-      get loading() {
-        return mdl.loading !== null;
-      },
-      decode: () => {
-        const d = driver.current;
-        const c = d?.chunks.at(-1);
-        return d ? { chunks: d.chunks.length, nfe: c?.nfe ?? 0, roundsDone: c?.trace.roundsDone ?? 0, rounds: c?.trace.rounds ?? 0, complete: c?.complete ?? false, waiting: d.waiting, busy: d.busy, roundMs: c?.roundMs ?? [], encoderMs: c?.encoderMs ?? 0, spans: d.chunks.map((k) => [k.startedAt, k.endedAt]), maxSliceMs: Math.max(0, ...d.chunks.map((k) => Math.max(k.encoderMs, ...k.roundMs))) } : null;
-      },
-    });
-  }, [loadScene, start, pause, reset, driver, mdl.loading]);
+  const runExpert = useCallback(() => start('expert', false), [start]);
+  usePageTestHook({ view, episode, driver, lastFrames, framesDrawn, taskIds: TASK_IDS, loading: mdl.loading !== null, newScene: loadScene, runExpert, pause, reset });
 
   const m = driver.current?.model ?? null;
   const info = mdl.info;
