@@ -87,8 +87,7 @@ class SpatialSoftmax(nn.Module):
         self.net = nn.Sequential(nn.Conv2d(c_in, c_in, 3, padding=1), nn.GELU(), nn.Conv2d(c_in, k, 1))
         self.log_temp = nn.Parameter(torch.zeros(1))
         lin = torch.linspace(-1.0, 1.0, side)
-        ys, xs = torch.meshgrid(lin, lin, indexing="ij") if "indexing" in torch.meshgrid.__code__.co_varnames \
-            else torch.meshgrid(lin, lin)
+        ys, xs = torch.meshgrid(lin, lin, indexing="ij")  # row-major cells, as flatten(2) orders them
         self.register_buffer("grid", torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1), persistent=False)
 
     def reset_parameters(self):
