@@ -9,6 +9,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Dict, Sequence, Tuple
 
 
+# Integer fields where 0 switches a feature off (every other integer field must be >= 1).
+ZERO_MEANS_OFF = frozenset({"keypoints"})
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     image_size: int = 64  # square camera images, both cameras (manifest cameras[].width/height)
@@ -65,11 +69,10 @@ class ModelConfig:
 
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.type in (int, "int") and f.name != "keypoints":
-                need(isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-                     f"{f.name} must be an integer >= 1, got {v!r}")
-        need(isinstance(self.keypoints, int) and not isinstance(self.keypoints, bool) and self.keypoints >= 0,
-             f"keypoints must be an integer >= 0 (0 = off), got {self.keypoints!r}")
+            if f.type in (int, "int"):
+                lo = 0 if f.name in ZERO_MEANS_OFF else 1
+                need(isinstance(v, int) and not isinstance(v, bool) and v >= lo,
+                     f"{f.name} must be an integer >= {lo}, got {v!r}")
         need(self.keypoint_layer <= len(self.vision_channels),
              f"keypoint_layer ({self.keypoint_layer}) must be at most len(vision_channels) = {len(self.vision_channels)}")
         need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout!r}")

@@ -279,8 +279,12 @@ def main(argv=None) -> dict:
           f"tokens; device {device}{' bf16' if use_amp else ''}, threads {torch.get_num_threads()}; "
           f"{'resumed at step ' + str(step) if ck else ('warm start from ' + c.init_from if init else 'from scratch')}", flush=True)
 
-    init_info = (ck or {}).get("training", {}).get("init_from") if ck is not None else \
-        ({"checkpoint": c.init_from, "step": init["step"], "training": init.get("training")} if init is not None else None)
+    # The warm-start chain this run continues (a resumed run keeps its own record).
+    init_info = None
+    if ck is not None:
+        init_info = (ck.get("training") or {}).get("init_from")
+    elif init is not None:
+        init_info = {"checkpoint": c.init_from, "step": init["step"], "training": init.get("training")}
 
     def checkpoint(last_eval):
         save_checkpoint(ckpt_path, {
