@@ -10,7 +10,7 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,10 @@ class ModelConfig:
     # They give the transformer explicit object coordinates, finer than the patch grid. 0 = off.
     keypoints: int = 0
     keypoint_layer: int = 2
+    # Training-only auxiliary head (training/goals.py): from the prefix's last token, regress the
+    # pick and place points of up to `aux_goals` task goals relative to the gripper. The exported
+    # graphs never run it. 0 = off.
+    aux_goals: int = 0
 
     @property
     def n_patches(self) -> int:

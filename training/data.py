@@ -19,7 +19,7 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
-from training import dataset_hdf5
+from training import dataset_hdf5, goals
 
 CAMERA_KEYS = {"agentview": "agentview_rgb", "wrist": "eye_in_hand_rgb"}  # model camera -> demo key
 SHIFT_PAD = 4  # px, DrQ-style random shift
@@ -49,14 +49,21 @@ class FrameStore:
     images[cam] (F, H, W, 3) uint8, proprio (F, 8) float64, actions (F, 7) float64,
     demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
 
-    def __init__(self, paths: Sequence[str]):
-        demos, stats = [], []
+    def __init__(self, paths: Sequence[str], aux_goals: int = 0):
+        demos, stats, aux = [], [], []
         for p in paths:
             d, s = _load_source(p)
             if not d:
                 raise ValueError(f"{p}: no demos")
+            if aux_goals > 0:
+                if os.path.isdir(p):
+                    raise ValueError(f"{p}: --aux_goals needs HDF5 datasets (object states and a goals sidecar), "
+                                     f"not a LeRobot export")
+                aux.append(goals.demo_goal_targets(d, p, aux_goals))
             demos += d
             stats.append(s)
+        # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.
+        self.aux = (np.concatenate([a for a, _ in aux]), np.concatenate([v for _, v in aux])) if aux else None
         self.paths = list(paths)
         self.instructions = [d["instruction"] for d in demos]
         self.task_ids = [d["task_id"] for d in demos]
@@ -151,6 +158,7 @@ class ChunkSampler:
             "images": imgs, "jitter": jitter,
             "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
             "targets": self.tokens[self.chunk_rows(f)].reshape(len(f), -1),  # (B, H * 7), [step][dim]
+            **({"aux": self.store.aux[0][f], "aux_valid": self.store.aux[1][f]} if self.store.aux is not None else {}),
         }
 
 

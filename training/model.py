@@ -160,6 +160,8 @@ class VLA(nn.Module):
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(C)
         self.head = nn.Linear(C, cfg.bins)  # bins only: the mask id gets a constant -inf logit
+        if cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
+            self.aux_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 6 * cfg.aux_goals))
         self.apply(self._init_weights)
         for p in [self.instr_pos, self.action_pos] + [v.pos for v in self.vision]:
             nn.init.normal_(p, std=0.02)
@@ -176,11 +178,13 @@ class VLA(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio):
+    def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
+                      return_hidden: bool = False):
         """images: one (B, 3, H, W) float tensor per camera in cfg.cameras order; input_ids,
         attention_mask (B, L) int64; proprio (B, proprio_dim), normalised.
         Returns (cache, prefix_mask): cache is a list of per-layer (k, v), each
-        (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding."""
+        (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding.
+        return_hidden: also the last layer's prefix output (B, P, C) (for the auxiliary head)."""
         B = input_ids.size(0)
         parts = [enc(img) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
@@ -194,7 +198,12 @@ class VLA(nn.Module):
         for block in self.blocks:
             x, kv = block(x, bias)
             cache.append(kv)
-        return cache, prefix_mask
+        return (cache, prefix_mask, x) if return_hidden else (cache, prefix_mask)
+
+    def predict_goals(self, hidden):
+        """(B, P, C) prefix output -> (B, 6 * aux_goals) goal points (training/goals.py), read from
+        the last prefix token (proprio), which attends to every camera and instruction token."""
+        return self.aux_head(hidden[:, -1])
 
     def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):
         """tokens (B, N) int64 action ids (mask id allowed) -> logits (B, N, bins + 1) with

@@ -69,6 +69,7 @@ class TrainConfig:
     # has must fit the new model. Ignored on --resume (the run's own checkpoint wins).
     init_from: str = ""
     stop_step: int = 0  # > 0: stop (with a checkpoint) after this step; the lr schedule still spans `steps`
+    aux_weight: float = 1.0  # weight of the auxiliary goal loss (model --aux_goals > 0; training/goals.py)
 
 
 def parse_args(argv) -> Tuple[TrainConfig, dict]:
@@ -111,19 +112,28 @@ def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
     return out
 
 
-def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
     """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
-    Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on unmasked)."""
+    Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on unmasked, aux_loss): aux_loss
+    is the goal-point loss (smooth L1 over valid values, training/goals.py) or None when the model
+    has no auxiliary head or the batch no goal targets."""
     cfg = model.cfg
     K = masks.shape[0] // b["targets"].size(0)
     targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
     m = torch.from_numpy(masks).to(targets.device)
     tokens = torch.where(m, torch.full_like(targets, cfg.mask_id), targets)
+    with_aux = cfg.aux_goals > 0 and "aux" in b
     with autocast():
-        cache, prefix_mask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+        cache, prefix_mask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"],
+                                                         b["proprio"], return_hidden=True)
         logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
+        pred = model.predict_goals(hidden).float() if with_aux else None  # (B, 6 G)
     t = torch.where(m, targets, torch.full_like(targets, -100))
-    return F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100), logits, t
+    aux_loss = None
+    if pred is not None:
+        per = F.smooth_l1_loss(pred, b["aux"], reduction="none") * b["aux_valid"]
+        aux_loss = per.sum() / b["aux_valid"].sum().clamp(min=1.0)
+    return F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100), logits, t, aux_loss
 
 
 @torch.no_grad()
@@ -133,12 +143,14 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     model.eval()
     rng = np.random.default_rng(12345)
     N = model.cfg.n_action_tokens
-    losses, correct, total = [], 0, 0
+    losses, aux_losses, correct, total = [], [], 0, 0
     for _ in range(c.eval_batches):
         b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
-        loss, _, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast)
+        loss, _, _, aux = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast)
         losses.append(loss.item())
-        _, logits, t = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
+        if aux is not None:
+            aux_losses.append(aux.item())
+        _, logits, t, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
         sel = t >= 0
         correct += (logits.argmax(-1)[sel] == t[sel]).sum().item()
         total += sel.sum().item()
@@ -163,7 +175,8 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     model.train()
     return {"eval_loss": float(np.mean(losses)), "eval_masked_acc": correct / max(1, total),
             "eval_decode_acc": dec_ok / (N * c.eval_decode_samples),
-            "eval_decode_bin_err": bin_err / c.eval_decode_samples}
+            "eval_decode_bin_err": bin_err / c.eval_decode_samples,
+            **({"eval_aux_loss": float(np.mean(aux_losses))} if aux_losses else {})}
 
 
 def load_warm_start(model: VLA, state: dict) -> None:
@@ -220,7 +233,8 @@ def main(argv=None) -> dict:
 
     # ---- data: all frames in RAM, tokenizer and stats from the dataset ----
     t0 = time.time()
-    store = FrameStore(c.data)
+    cfg_src = ck["config"] if ck is not None else {**(init["config"] if init is not None else {}), **model_over}
+    store = FrameStore(c.data, aux_goals=int(cfg_src.get("aux_goals", 0)))
     if ck is not None:  # the checkpoint's tokenizer, stats and model config win (same dataset assumed)
         tok, stats, mcfg = Tokenizer(ck["tokenizer"]), ck["stats"], apply_overrides(ModelConfig(), ck["config"])
     elif init is not None:  # warm start: its tokenizer and stats (the weights were trained with them)
@@ -314,9 +328,9 @@ def main(argv=None) -> dict:
             g["lr"] = lr
         b = to_device(train_s.batch(rng, c.batch_size, c.augment), train_s, device)
         masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
-        loss, _, _ = masked_loss(model, b, masks, autocast)
+        loss, _, _, aux_loss = masked_loss(model, b, masks, autocast)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        (loss if aux_loss is None else loss + c.aux_weight * aux_loss).backward()
         if c.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
         opt.step()
@@ -325,7 +339,9 @@ def main(argv=None) -> dict:
         rec = None
         if step % c.log_interval == 0 or step == last:
             dt, n_steps = time.time() - t_log, (c.log_interval if step % c.log_interval == 0 else step % c.log_interval)
-            rec = {"step": step, "loss": round(loss.item(), 5), "lr": lr, "masked_tokens_per_s": round(tokens_seen / dt, 1),
+            rec = {"step": step, "loss": round(loss.item(), 5), "lr": lr,
+                   **({"aux_loss": round(aux_loss.item(), 5)} if aux_loss is not None else {}),
+                   "masked_tokens_per_s": round(tokens_seen / dt, 1),
                    "s_per_step": round(dt / n_steps, 4),
                    # process CPU seconds (all threads): on a shared machine, wall time / this = cores we got
                    "cpu_s_per_step": round((time.process_time() - cpu_log) / n_steps, 4),

@@ -80,6 +80,21 @@ export class Hdf5DatasetReader {
     return Number(attr(this.group(`${DATA_GROUP}/${name}`), DEMO_ATTRS.numSamples, this.path));
   }
 
+  /** A demo's task, seed and scene attributes without reading its arrays. */
+  readDemoInfo(nameOrIndex: string | number): { name: string; taskId: string; seed: number; scene: string; numSamples: number } {
+    const name = typeof nameOrIndex === 'number' ? this.demoNames[nameOrIndex] : nameOrIndex;
+    if (name === undefined) throw new Error(`${this.path}: no demo ${nameOrIndex}`);
+    const g = this.group(`${DATA_GROUP}/${name}`);
+    const a = (key: string) => attr(g, key, this.path);
+    return {
+      name,
+      taskId: String(a(DEMO_ATTRS.taskId)),
+      seed: Number(a(DEMO_ATTRS.seed)),
+      scene: String(a(DEMO_ATTRS.scene)),
+      numSamples: Number(a(DEMO_ATTRS.numSamples)),
+    };
+  }
+
   /** Read one demo (by name or index) completely. */
   readDemo(nameOrIndex: string | number): Demo {
     const name = typeof nameOrIndex === 'number' ? this.demoNames[nameOrIndex] : nameOrIndex;

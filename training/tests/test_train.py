@@ -20,6 +20,7 @@ from training import train
 from training.action_codec import ActionCodec
 from training.data import ChunkSampler, FrameStore, encode_actions, images_to_model, random_shift, split_demos
 from training.export_onnx import main as export_main
+from training.goals import goals_path
 from training.manifest import load_manifest
 from training.preprocess import image_to_tensor
 from training.tokenizer import build_tokenizer
@@ -31,8 +32,14 @@ TINY = ["--image_size=16", "--vision_channels=[4,8]", "--n_layer=2", "--n_head=2
         "--max_instr_len=10", "--chunk_len=4", "--bins=32"]
 
 
-def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0):
-    """A few random demos in layout_version 1 (only what the readers read), stats as the TS writer."""
+OBJECTS = ["cube", "bowl"]  # with_objects=True: two objects in `states` and a goals sidecar
+
+
+def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False):
+    """A few random demos in layout_version 1 (only what the readers read), stats as the TS writer.
+    with_objects: `states` rows also hold two objects (position + quaternion) and
+    <name>.goals.json (scripts/datasetGoals.ts) says "put the cube in the bowl" for every demo."""
+    sidecar = {}
     rng = np.random.default_rng(seed)
     acts_all, prop_all = [], []
     with h5py.File(path, "w") as f:
@@ -56,7 +63,10 @@ def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0):
                     obs[key] = np.zeros((T, shape))
                 obs["proprio"] = prop
                 g["actions"], g["rewards"], g["dones"] = acts, np.zeros(T), np.zeros(T, np.uint8)
-                g["states"] = np.zeros((T, 7))
+                n_obj = len(OBJECTS) if with_objects else 0
+                g["states"] = np.concatenate([np.zeros((T, 7)), rng.normal(0, 0.1, (T, 7 * n_obj))], 1)
+                sidecar[f"demo_{i}"] = {"task_id": task_id, "seed": i, "objects": OBJECTS,
+                                        "goals": [{"type": "in", "object": "cube", "receptacle": "bowl"}]}
                 acts_all.append(acts)
                 prop_all.append(prop)
                 i += 1
@@ -68,6 +78,9 @@ def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0):
             for s, v in (("mean", a.mean(0)), ("std", a.std(0)), ("min", a.min(0)), ("max", a.max(0)),
                          ("q01", np.quantile(a, 0.01, axis=0)), ("q99", np.quantile(a, 0.99, axis=0))):
                 f[f"stats/{key}/{s}"] = v
+    if with_objects:
+        with open(goals_path(path), "w") as f:
+            json.dump({"version": 1, "dataset": os.path.basename(path), "demos": sidecar}, f)
 
 
 class PiecesTest(unittest.TestCase):
@@ -213,15 +226,24 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertTrue(rep["maskLogitNegInf"])
             self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
 
-            # warm start: the 6-step model plus spatial-softmax keypoints, 2 more steps, export, parity
-            warm = os.path.join(d, "warm")
+            # warm start: the 6-step model plus spatial-softmax keypoints and the auxiliary goal head,
+            # 2 more steps on demos with object states, export (without the head), parity
+            warm, obj_data = os.path.join(d, "warm"), os.path.join(d, "tiny-obj.hdf5")
+            write_tiny_hdf5(obj_data, with_objects=True)
+            warm_args = [a.replace(data, obj_data) for a in common] + ["--steps=2", f"--out_dir={warm}",
+                                                                       f"--init_from={out['checkpoint']}"]
             with self.assertRaisesRegex(ValueError, "do not fit the model"):
-                train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}",
-                                     "--n_embd=32"])
-            w = train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}",
-                                     "--keypoints=3"])
+                train.main(warm_args + ["--n_embd=32"])
+            with self.assertRaisesRegex(FileNotFoundError, "npm run dataset:goals"):
+                train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}", "--aux_goals=1"])
+            w = train.main(warm_args + ["--keypoints=3", "--aux_goals=1"])
             c = torch.load(w["checkpoint"])
             self.assertEqual(c["config"]["keypoints"], 3)
+            self.assertIn("aux_head.1.weight", c["model"])
+            with open(os.path.join(warm, "log.jsonl")) as f:
+                recs = [json.loads(ln) for ln in f]
+            self.assertTrue(all(np.isfinite(r["aux_loss"]) for r in recs))
+            self.assertTrue(np.isfinite(recs[-1]["eval_aux_loss"]))
             self.assertEqual(c["training"]["init_from"]["step"], 6)
             self.assertEqual(c["tokenizer"], a["tokenizer"])  # the warm start's tokenizer and stats
             moved = [k for k in a["model"] if not torch.equal(a["model"][k], c["model"][k])]

@@ -1,0 +1,84 @@
+"""Auxiliary goal targets (training/goals.py): pick/place points per goal type, relative to the
+gripper in GOAL_SCALE units, invalid slots masked, and sidecars that do not match refused."""
+import json
+import os
+import tempfile
+import unittest
+
+import numpy as np
+
+from training.goals import GOAL_SCALE, demo_goal_targets, goal_targets, goals_path, load_goals
+
+
+def states_of(positions, n_joints=2):
+    """positions (T, n_obj, 3) -> states rows [joints][pos 3, quat 4 per object]."""
+    T, n, _ = positions.shape
+    quat = np.tile([0.0, 0.0, 0.0, 1.0], (T, n, 1))
+    return np.concatenate([np.zeros((T, n_joints)), np.concatenate([positions, quat], 2).reshape(T, 7 * n)], 1)
+
+
+class GoalTargetsTest(unittest.TestCase):
+    def setUp(self):
+        self.objects = ["cube", "bowl", "tray"]
+        pos = np.array([[[0.1, 0.0, 0.02], [0.0, 0.2, 0.03], [-0.1, -0.1, 0.01]],
+                        [[0.1, 0.1, 0.12], [0.0, 0.2, 0.03], [-0.1, -0.1, 0.01]]])  # the cube moves
+        self.states = states_of(pos)
+        self.tcp = np.array([[0.0, 0.0, 0.3], [0.1, 0.1, 0.15]])
+
+    def targets(self, goals, n_slots=2):
+        return goal_targets(goals, self.objects, self.states, 2, self.tcp, n_slots)
+
+    def test_in_with_offset_is_relative_to_the_gripper_in_scale_units(self):
+        out, valid = self.targets([{"type": "in", "object": "cube", "receptacle": "tray", "placeOffset": [0.02, -0.01]}])
+        np.testing.assert_allclose(out[0, :6], np.array([0.1, 0.0, -0.28, -0.08, -0.11, -0.29]) / GOAL_SCALE, atol=1e-5)
+        np.testing.assert_allclose(out[1, :3], [0.0, 0.0, -0.3], atol=1e-5)  # follows the carried cube
+        np.testing.assert_array_equal(valid[:, :6], 1)
+        np.testing.assert_array_equal(valid[:, 6:], 0)  # one goal: the second slot is masked
+        np.testing.assert_array_equal(out[:, 6:], 0)
+
+    def test_each_goal_type_has_its_place_point(self):
+        out, _ = self.targets([{"type": "stacked", "top": "cube", "base": "bowl"},
+                               {"type": "pushed", "object": "cube",
+                                "region": {"xMin": 0.0, "xMax": 0.2, "yMin": -0.1, "yMax": 0.1}}])
+        np.testing.assert_allclose(out[0, 3:6], np.array([0.0, 0.2, -0.27]) / GOAL_SCALE, atol=1e-5)
+        np.testing.assert_allclose(out[1, 9:12], np.array([0.0, -0.1, -0.03]) / GOAL_SCALE, atol=1e-5)  # region centre at cube height
+        out, _ = self.targets([{"type": "lifted", "object": "cube", "height": 0.08}], n_slots=1)
+        np.testing.assert_allclose(out[1, 3:6], np.array([0.0, -0.1, -0.05]) / GOAL_SCALE, atol=1e-5)  # start + height
+        self.assertEqual(out.shape, (2, 6))
+
+    def test_goals_past_the_slots_are_dropped_and_bad_input_is_refused(self):
+        g = {"type": "in", "object": "cube", "receptacle": "bowl"}
+        out, valid = self.targets([g, g, g], n_slots=2)
+        self.assertEqual(out.shape, (2, 12))
+        self.assertTrue(valid.all())
+        with self.assertRaisesRegex(ValueError, "not in the scene"):
+            self.targets([{"type": "in", "object": "ball", "receptacle": "bowl"}])
+        with self.assertRaisesRegex(ValueError, "unknown goal type"):
+            self.targets([{"type": "thrown", "object": "cube"}])
+        with self.assertRaisesRegex(ValueError, "expected 2 joints"):
+            goal_targets([g], self.objects, self.states[:, :-7], 2, self.tcp, 1)
+
+    def test_sidecar_must_exist_and_match_the_demos(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "x.hdf5")
+            self.assertEqual(goals_path(path), os.path.join(d, "x.goals.json"))
+            with self.assertRaisesRegex(FileNotFoundError, "npm run dataset:goals -- " + path):
+                load_goals(path)
+            demo = {"name": "demo_0", "task_id": "goal/a", "seed": 5, "states": self.states,
+                    "joint_states": np.zeros((2, 2)), "proprio": np.concatenate([self.tcp, np.zeros((2, 5))], 1)}
+            side = {"demo_0": {"task_id": "goal/a", "seed": 5, "objects": self.objects,
+                               "goals": [{"type": "in", "object": "cube", "receptacle": "bowl"}]}}
+            with open(goals_path(path), "w") as f:
+                json.dump({"version": 1, "demos": side}, f)
+            out, valid = demo_goal_targets([demo], path, 1)
+            np.testing.assert_allclose(out, self.targets(side["demo_0"]["goals"], 1)[0])
+            with self.assertRaisesRegex(ValueError, "no matching entry"):
+                demo_goal_targets([{**demo, "seed": 6}], path, 1)
+            with open(goals_path(path), "w") as f:
+                json.dump({"version": 2, "demos": side}, f)
+            with self.assertRaisesRegex(ValueError, "version 2"):
+                load_goals(path)
+
+
+if __name__ == "__main__":
+    unittest.main()
