@@ -10,7 +10,9 @@ pass) are compared with the expert's chunk. Reported: mean |bin error| per dimen
 frames and over the first quarter of each demo (the approach, where the arm must find the object
 from the images alone), and the rate at which dx and dy point the wrong way (sign of the
 token vs the expert's, relative to the bin of 0, for steps where the expert's token is more than
-10% of the bin range away from it).
+10% of the bin range away from it). A model trained with `--aux_goals` (training/goals.py) also
+gets the error of its goal points, in cm: where it thinks the object to move and its destination
+are (first goal), over all frames and the approach (needs the datasets' goals sidecars).
 Demos the run trained on measure fit; fresh demos (another collection seed) measure
 generalisation. Invariant: deterministic for (checkpoint, data, samples, seed).
 """
@@ -23,6 +25,7 @@ import torch
 
 from training.config import ModelConfig, apply_overrides
 from training.data import ChunkSampler, FrameStore, encode_actions
+from training.goals import GOAL_SCALE
 from training.model import VLA
 from training.tokenizer import Tokenizer
 from training.train import to_device
@@ -41,18 +44,26 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
     rng = np.random.default_rng(seed)
     frames = np.sort(rng.choice(sampler.frames, size=min(samples, len(sampler)), replace=False))
     H, D, errs, early, wrong, moving = cfg.chunk_len, cfg.action_dim, [], [], 0, 0
+    goal_err, goal_early = [], []  # (B, 2): pick, place distance of goal 0, metres
     zero = encode_actions(np.zeros((1, D)), stats["action_low"], stats["action_high"], cfg.bins)[0].astype(np.float64)
     for i in range(0, len(frames), 64):
         f = frames[i:i + 64]
         b = to_device(sampler.batch(rng, 0, augment=False, frames=f), sampler, torch.device("cpu"))
-        cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+        cache, pmask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"],
+                                                   return_hidden=True)
+        d = store.demo_of[f]
+        first_quarter = (f - store.demo_start[d]) < store.demo_len[d] / 4
+        if cfg.aux_goals > 0 and "aux" in b:
+            diff = (model.predict_goals(hidden) - b["aux"]).numpy()[:, :6].reshape(-1, 2, 3) * GOAL_SCALE
+            ge = np.linalg.norm(diff, axis=2)  # (B, 2)
+            goal_err.append(ge)
+            goal_early.append(ge[first_quarter])
         tokens = torch.full((len(f), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
         pred = model.decode_same_batch(tokens, cache, pmask)[..., : cfg.bins].argmax(-1).numpy().reshape(-1, H, D)
         tgt = b["targets"].numpy().reshape(-1, H, D)
         err = np.abs(pred - tgt).mean(axis=1)  # (B, D)
         errs.append(err)
-        d = store.demo_of[f]
-        early.append(err[(f - store.demo_start[d]) < store.demo_len[d] / 4])
+        early.append(err[first_quarter])
         for k in (0, 1):  # dx, dy: does the model head the right way? (bins are relative to the bin of 0)
             move = np.abs(tgt[..., k] - zero[k]) > 0.1 * (cfg.bins - 1) / 2
             moving += int(move.sum())
@@ -61,7 +72,13 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
     return {"frames": int(len(e)), "approach_frames": int(len(ea)),
             "bin_error": {n: round(float(v), 2) for n, v in zip(DIMS, e.mean(0))},
             "bin_error_approach": {n: round(float(v), 2) for n, v in zip(DIMS, ea.mean(0))} if len(ea) else {},
-            "xy_wrong_direction": round(wrong / max(1, moving), 4), "xy_moving_steps": moving}
+            "xy_wrong_direction": round(wrong / max(1, moving), 4), "xy_moving_steps": moving,
+            **({"goal_error_cm": goal_cm(np.concatenate(goal_err)),
+                "goal_error_cm_approach": goal_cm(np.concatenate(goal_early))} if goal_err else {})}
+
+
+def goal_cm(e: np.ndarray) -> Dict[str, float]:
+    return {"pick": round(100 * float(e[:, 0].mean()), 2), "place": round(100 * float(e[:, 1].mean()), 2)} if len(e) else {}
 
 
 def main(argv=None) -> Dict:
@@ -76,7 +93,7 @@ def main(argv=None) -> Dict:
         raise SystemExit("--samples must be >= 1")
     torch.backends.mkldnn.enabled = False  # as in train.py (Debian torch 1.13)
     ck = torch.load(a.checkpoint, map_location="cpu")
-    store = FrameStore(a.data.split(","))
+    store = FrameStore(a.data.split(","), aux_goals=int(ck["config"].get("aux_goals", 0)))
     out = {"checkpoint": a.checkpoint, "step": ck.get("step"), "data": a.data,
            **diagnose(ck, store, a.samples, a.seed)}
     rows: List[str] = [f"{a.checkpoint} (step {out['step']}) on {a.data}: {out['frames']} frames "
@@ -85,6 +102,10 @@ def main(argv=None) -> Dict:
     for n in DIMS:
         rows.append(f"{n:<8} {out['bin_error'][n]:>8.2f} {out['bin_error_approach'].get(n, float('nan')):>10.2f}")
     rows.append(f"dx/dy wrong direction: {100 * out['xy_wrong_direction']:.1f}% of {out['xy_moving_steps']} moving steps")
+    if "goal_error_cm" in out:
+        g, ga = out["goal_error_cm"], out["goal_error_cm_approach"]
+        rows.append(f"goal points (first goal), cm: pick {g['pick']:.1f} (approach {ga.get('pick', float('nan')):.1f}), "
+                    f"place {g['place']:.1f} (approach {ga.get('place', float('nan')):.1f})")
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as fh:

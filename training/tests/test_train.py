@@ -244,6 +244,9 @@ class TrainSmokeTest(unittest.TestCase):
                 recs = [json.loads(ln) for ln in f]
             self.assertTrue(all(np.isfinite(r["aux_loss"]) for r in recs))
             self.assertTrue(np.isfinite(recs[-1]["eval_aux_loss"]))
+            dg = diagnose_main(["--checkpoint", w["checkpoint"], "--data", obj_data, "--samples", "20"])
+            self.assertEqual(set(dg["goal_error_cm"]), {"pick", "place"})
+            self.assertTrue(all(0 <= v < 1e4 for v in dg["goal_error_cm"].values()), dg)
             self.assertEqual(c["training"]["init_from"]["step"], 6)
             self.assertEqual(c["tokenizer"], a["tokenizer"])  # the warm start's tokenizer and stats
             moved = [k for k in a["model"] if not torch.equal(a["model"][k], c["model"][k])]
