@@ -24,6 +24,12 @@ function goalIds(g: Goal): string[] {
 }
 
 describe('registry', () => {
+  it('spatial/cube_nearest_plate_to_bowl samples seed 139002835, which gave up after 50 restarts once', () => {
+    const inst = getTask('spatial/cube_nearest_plate_to_bowl').sample(139002835);
+    expect(inst.goals).toHaveLength(1);
+    expect(inst.goals[0]).toMatchObject({ type: 'in', receptacle: 'bowl' });
+  });
+
   it('has >= 5 tasks per suite, >= 20 in all, unique well-formed ids', () => {
     expect(TASKS.length).toBeGreaterThanOrEqual(20);
     for (const s of SUITES) expect(tasksInSuite(s).length).toBeGreaterThanOrEqual(5);
@@ -43,6 +49,10 @@ describe('registry', () => {
 });
 
 describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
+  it('samples a scene for every seed (1000 in a row; no sampler gives up)', () => {
+    for (let seed = 0; seed < 1000; seed++) expect(() => task.sample(seed)).not.toThrow();
+  });
+
   it('samples the same instance for the same seed', () => {
     for (const seed of SEEDS.slice(0, 5)) {
       const a = task.sample(seed);
