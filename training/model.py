@@ -176,7 +176,8 @@ class VLA(nn.Module):
                 nn.init.zeros_(m.bias)
 
     def num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
+        """Parameters of the deployed model: the training-only auxiliary head is not counted."""
+        return sum(p.numel() for n, p in self.named_parameters() if not n.startswith("aux_head."))
 
     def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
                       return_hidden: bool = False):

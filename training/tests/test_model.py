@@ -134,6 +134,11 @@ class ModelTest(unittest.TestCase):
     def test_default_size_and_config_overrides(self):
         n = VLA(ModelConfig()).num_params()
         self.assertTrue(1_000_000 <= n <= 2_000_000, n)
+        aux = VLA(apply_overrides(ModelConfig(), {"aux_goals": 2}))
+        self.assertEqual(aux.num_params(), n)  # the training-only head is not part of the deployed model
+        self.assertEqual(sum(p.numel() for p in aux.aux_head.parameters()), 2 * 128 + 128 * 12 + 12)
+        with self.assertRaisesRegex(ValueError, "aux_goals must be an integer >= 0"):
+            apply_overrides(ModelConfig(), {"aux_goals": -1})
         with self.assertRaisesRegex(ValueError, "unknown config key 'n_layers'.*n_layer"):
             apply_overrides(ModelConfig(), {"n_layers": 2})
         with self.assertRaisesRegex(ValueError, "must be int"):
