@@ -9,7 +9,7 @@
 import { Hdf5DatasetWriter } from '../src/data/hdf5Writer';
 import { unpackDemo } from '../src/data/pack';
 import { ACTION_NAMES, CONTROL_HZ, PROPRIO_NAMES } from '../src/sim/types';
-import { attemptSeed, parseCollectArgs, selectTasks, worldOptions, type CollectArgs } from './collect/args';
+import { attemptSeed, parseCollectArgs, perturbOptions, selectTasks, worldOptions, type CollectArgs } from './collect/args';
 import type { Page } from 'playwright-core';
 import { openHarness, type Harness } from './collect/browser';
 import type { EpisodeRequest, EpisodeResult } from './collect/page';
@@ -65,7 +65,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const inFlight = new Map<number, Promise<EpisodeResult>>();
     let launched = 0;
     const launch = () => {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args) };
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args) };
       inFlight.set(launched++, pool.run(req));
     };
     while (launched < Math.min(workers, maxAttempts)) launch();
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
           action_names: ACTION_NAMES,
           proprio_names: PROPRIO_NAMES,
           render_world: worldOptions(args),
+          // DART execution perturbations; actions are the expert's clean labels either way
+          perturbation: perturbOptions(args) ?? null,
         },
       },
       problemInfo: {

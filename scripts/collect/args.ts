@@ -31,15 +31,26 @@ export interface CollectArgs {
   /** Browser pages running episodes in parallel (results are still written in a fixed order).
    * @default 1 */
   workers: number;
+  /** Largest burst offset of the execution perturbations (DART), metres per step; 0 = none.
+   * @default 0 */
+  perturb: number;
+  /** Chance per step that a perturbation burst starts. @default 0.04 */
+  perturbRate: number;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P]';
 
 function int(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+function num(flag: string, v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} must be a number in [${min}, ${max}], got "${v}"`);
   return n;
 }
 
@@ -58,7 +69,7 @@ export function parseSize(v: string): { width: number; height: number } {
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1 };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const need = (): string => {
@@ -79,6 +90,8 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--limit-tasks': a.limitTasks = int(flag, need(), 1); break;
       case '--workers': a.workers = int(flag, need(), 1); break;
       case '--shadow-map-size': a.shadowMapSize = int(flag, need(), 16); break;
+      case '--perturb': a.perturb = num(flag, need(), 0, 0.02); break;
+      case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
@@ -110,6 +123,11 @@ export function attemptSeed(seed: number, taskId: string, attempt: number): numb
 /** Renderer world options implied by the arguments (empty: the renderer's defaults). */
 export function worldOptions(a: Pick<CollectArgs, 'noShadows' | 'shadowMapSize'>): { shadows?: boolean; shadowMapSize?: number } {
   return { ...(a.noShadows ? { shadows: false } : {}), ...(a.shadowMapSize !== undefined ? { shadowMapSize: a.shadowMapSize } : {}) };
+}
+
+/** Perturbation options implied by the arguments (undefined: none). */
+export function perturbOptions(a: Pick<CollectArgs, 'perturb' | 'perturbRate'>): { scale: number; rate: number } | undefined {
+  return a.perturb > 0 ? { scale: a.perturb, rate: a.perturbRate } : undefined;
 }
 
 /** Index of the instruction of an episode among its instance's paraphrases (seeded, uniform):

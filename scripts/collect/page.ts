@@ -5,10 +5,12 @@
 // Invariants: obs[t] (state, proprio, frames) is recorded before actions[t] is applied; the
 // episode ends at the first step after which the task succeeds, at a sim failure, or at the
 // task's maxSteps; the instruction is drawn from the instance's paraphrases with a seeded RNG;
-// one renderer (one WebGL context) is reused for every episode.
+// one renderer (one WebGL context) is reused for every episode; with perturbations the arm
+// executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { packDemo } from '../../src/data/pack';
-import { ExpertPolicy } from '../../src/expert';
+import { ExpertPolicy, Perturbation, type PerturbationOptions } from '../../src/expert';
+import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
 import { Sim } from '../../src/sim';
@@ -24,6 +26,9 @@ export interface EpisodeRequest {
   /** Renderer world options (shadows, shadow map size); omitted -> the renderer's defaults,
    * which evaluation uses too: change them only together with evaluation. */
   world?: Partial<WorldMirrorOptions>;
+  /** Execution perturbations (DART, src/expert/Perturbation.ts); omitted or scale 0 -> none.
+   * The recorded action is always the expert's clean one. */
+  perturb?: PerturbationOptions;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -62,6 +67,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
   const expert = new ExpertPolicy(instance);
+  const perturb = new Perturbation(new Rng(req.seed).fork('perturb'), req.perturb ?? { scale: 0 });
   const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(
     {
@@ -86,9 +92,9 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
     const frames = r.renderFrames();
     const tb = performance.now();
     const action = expert.act(state);
-    rec.record(state, proprio, frames, action);
+    rec.record(state, proprio, frames, action); // the label: the expert's clean action
     const tc = performance.now();
-    const info = sim.step(action);
+    const info = sim.step(perturb.apply(action));
     ms.render += tb - ta;
     ms.sim += performance.now() - tc;
     if (info.failure) {

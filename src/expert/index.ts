@@ -4,3 +4,4 @@ export { ExpertPolicy, type ExpertOptions } from './ExpertPolicy';
 export { EXPERT, goalPhases, type Phase, type PhaseName } from './phases';
 export { graspYaw, handClearance } from './grasp';
 export { MotionController, downQuat, wrapAngle, wrapQuarter, type MotionOptions, type MotionTarget } from './motion';
+export { Perturbation, type PerturbationOptions } from './Perturbation';

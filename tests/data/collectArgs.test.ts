@@ -1,7 +1,7 @@
 // Collection options: validation before anything starts (bad input fails with the flag named),
 // and seeding (attempt seeds and paraphrase choice are pure functions of their inputs).
 import { describe, expect, it } from 'vitest';
-import { attemptSeed, parseCollectArgs, parseSize, pickParaphrase, selectTasks, worldOptions } from '../../scripts/collect/args';
+import { attemptSeed, parseCollectArgs, parseSize, perturbOptions, pickParaphrase, selectTasks, worldOptions } from '../../scripts/collect/args';
 import { tasksInSuite } from '../../src/tasks';
 
 const base = ['--suite', 'spatial', '--episodes-per-task', '2', '--out', 'data/x.hdf5'];
@@ -13,6 +13,15 @@ describe('collect arguments', () => {
     expect(parseCollectArgs([...base, '--size', '96x48', '--seed', '7'])).toMatchObject({ width: 96, height: 48, seed: 7 });
     expect(worldOptions(a)).toEqual({});
     expect(worldOptions(parseCollectArgs([...base, '--no-shadows']))).toEqual({ shadows: false });
+  });
+
+  it('parses execution perturbations (off by default) and rejects out-of-range values', () => {
+    expect(perturbOptions(parseCollectArgs(base))).toBeUndefined();
+    expect(perturbOptions(parseCollectArgs([...base, '--perturb', '0.008']))).toEqual({ scale: 0.008, rate: 0.04 });
+    expect(perturbOptions(parseCollectArgs([...base, '--perturb', '0.01', '--perturb-rate', '0.1']))).toEqual({ scale: 0.01, rate: 0.1 });
+    expect(() => parseCollectArgs([...base, '--perturb', '0.5'])).toThrow(/--perturb must be a number in \[0, 0.02\]/);
+    expect(() => parseCollectArgs([...base, '--perturb', 'x'])).toThrow(/--perturb must be a number/);
+    expect(() => parseCollectArgs([...base, '--perturb-rate', '-1'])).toThrow(/--perturb-rate/);
   });
 
   it('rejects an unknown suite, listing the valid ones', () => {
