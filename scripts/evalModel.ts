@@ -41,7 +41,8 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
   try {
     const init = await b.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: args.backend });
     log(`eval: ${init.manifest.name} on ${init.backend.name} (${init.backend.threads} WASM threads, adapter: ${init.backend.adapter}), loaded in ${init.loadMs.toFixed(0)} ms\n`);
-    const decoder = { ...init.manifest.decoding, ...args.decoder } as Record<string, unknown>;
+    const { executeSteps: _closedLoop, ...decoding } = init.manifest.decoding;
+    const decoder = { ...decoding, ...args.decoder } as Record<string, unknown>;
     for (const [i, ep] of episodes.entries()) {
       const res = await b.call('episode', {
         task: ep.task,
@@ -75,7 +76,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       rounds: decoder.mode === 'dd' || decoder.mode === 'random' ? Number(decoder.rounds) : null,
       remask: String(decoder.remask),
       prefixCache: args.prefixCache,
-      executeSteps: args.executeSteps ?? init.manifest.chunkLength,
+      executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
       backend: init.backend,
     });
     return { ...report, decode };

@@ -141,6 +141,9 @@ def manifest_cases():
         ("missing output", ["onnx", "encoder", "outputs"], []),
         ("decoding rounds too many", ["decoding", "rounds"], 57), ("decoding unknown key", ["decoding", "steps"], 12),
         ("decoding missing key", ["decoding", "ranking"], "<delete>"), ("temperature negative", ["decoding", "temperature"], -1),
+        ("execute steps zero", ["decoding", "executeSteps"], 0),
+        ("execute steps past the chunk", ["decoding", "executeSteps"], 99),
+        ("execute steps fraction", ["decoding", "executeSteps"], 2.5),
         ("training not object", ["training"], "yesterday"),
     ]
     cases = []

@@ -18,7 +18,10 @@ BIN_RULE = "uniform-floor-v1"
 CAMERA_NAMES = ["agentview", "wrist"]
 PROPRIO_NAMES = ["x", "y", "z", "qx", "qy", "qz", "qw", "opening"]
 DECODING_REQUIRED = ["mode", "rounds", "schedule", "ranking", "temperature", "remask"]
-DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK"]
+# executeSteps is the closed loop's, not the decoder's: how many of a chunk's actions run before the
+# next observation (absent: all of them). The rest are DecoderSettings names.
+DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK",
+                                     "executeSteps"]
 TOP_KEYS = ["formatVersion", "name", "description", "cameras", "proprio", "tokenizer", "action",
             "cache", "onnx", "decoding", "training", "evaluation"]
 
@@ -218,6 +221,8 @@ def validate_manifest(m: Any, file_name: str = "manifest.json") -> Dict:
             ck.num(d[k], "decoding." + k, nonneg=True)
     if "topK" in d:
         ck.int(d["topK"], "decoding.topK", 1)
+    if "executeSteps" in d:
+        ck.int(d["executeSteps"], "decoding.executeSteps", 1, a["chunkLength"])
     for k in ["training", "evaluation"]:
         if m[k] is not None:
             ck.obj(m[k], k)

@@ -8,6 +8,7 @@
 // dropped; while waiting at a round gate nothing runs on the main thread; the decoder RNG is
 // Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
 // the loop yields to the event loop so the page keeps drawing during a decode.
+import { decoderDefaults, defaultExecuteSteps } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecodeTrace, type DecoderMode, type DecoderSettings } from '../decoder';
 import type { EncoderInputs, VlaModel } from '../policy/VlaModel';
@@ -117,7 +118,7 @@ export class PolicyDriver {
     this.abort = abort;
     const m = this.model;
     const a = m.manifest.action;
-    const settings: Partial<DecoderSettings> = { ...(m.manifest.decoding as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize };
+    const settings: Partial<DecoderSettings> = { ...(decoderDefaults(m.manifest) as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize };
     this.lastInputs = inputs;
     const t0 = now();
     const cache = await m.encode(inputs);
@@ -155,7 +156,8 @@ export class PolicyDriver {
       rec.trace = res.trace;
       rec.complete = true;
       rec.endedAt = now();
-      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens);
+      // The manifest says how many of the chunk's actions run before the next observation.
+      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens).slice(0, defaultExecuteSteps(m.manifest));
     } catch (e) {
       if (!abort.aborted) throw e;
     } finally {
@@ -180,7 +182,7 @@ export class PolicyDriver {
         const res = await decode({
           shape: { steps: a.chunkLength, dims: a.dims },
           maskId: a.maskId,
-          settings: { ...(m.manifest.decoding as Partial<DecoderSettings>), ...this.settings, mode, vocabSize: a.vocabSize },
+          settings: { ...(decoderDefaults(m.manifest) as Partial<DecoderSettings>), ...this.settings, mode, vocabSize: a.vocabSize },
           rng: new Rng(0).fork(`compare:${mode}`),
           beforeRound: yieldToPage,
           tokensToLogits: (tokens) => m.logits(tokens, cache),

@@ -7,7 +7,7 @@
 // Checks run in the same order as the Python twin, so both report the same first field.
 // The ONNX input/output lists must equal expectedIo(manifest) exactly.
 
-import { CAMERA_NAMES, MANIFEST_FORMAT_VERSION, type Manifest, type TensorSpec } from './manifestTypes';
+import { CAMERA_NAMES, MANIFEST_FORMAT_VERSION, type DecodingDefaults, type Manifest, type TensorSpec } from './manifestTypes';
 
 export * from './manifestTypes';
 
@@ -15,7 +15,9 @@ export const BIN_RULE = 'uniform-floor-v1';
 export const PROPRIO_NAMES = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'opening'];
 const TOP_KEYS = ['formatVersion', 'name', 'description', 'cameras', 'proprio', 'tokenizer', 'action', 'cache', 'onnx', 'decoding', 'training', 'evaluation'];
 const DECODING_REQUIRED = ['mode', 'rounds', 'schedule', 'ranking', 'temperature', 'remask'];
-const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK'];
+// executeSteps is the closed loop's, not the decoder's: how many of a chunk's actions run before
+// the next observation (absent: all of them). The rest are DecoderSettings names.
+const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', 'executeSteps'];
 const ID = '[a-z][a-z0-9-]*';
 
 export class ManifestError extends Error {
@@ -194,11 +196,23 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   ck.int(d.rounds, 'decoding.rounds', 1, (a.chunkLength as number) * dims);
   for (const k of ['temperature', 'gumbelScale', 'eta0', 'residualMargin']) if (k in d) ck.num(d[k], `decoding.${k}`, 'nonneg');
   if ('topK' in d) ck.int(d.topK, 'decoding.topK', 1);
+  if ('executeSteps' in d) ck.int(d.executeSteps, 'decoding.executeSteps', 1, a.chunkLength as number);
   for (const k of ['training', 'evaluation']) if (m[k] !== null) ck.obj(m[k], k);
   return m as unknown as Manifest;
 }
 
 /** Parse and validate manifest text; JSON syntax errors also name the file. */
+/** The manifest's default decoder settings, without the closed-loop field executeSteps. */
+export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, 'executeSteps'> {
+  const { executeSteps: _closedLoop, ...decoder } = m.decoding;
+  return decoder;
+}
+
+/** Actions executed from each chunk before replanning, by the manifest (default: the whole chunk). */
+export function defaultExecuteSteps(m: Pick<Manifest, 'decoding' | 'action'>): number {
+  return m.decoding.executeSteps ?? m.action.chunkLength;
+}
+
 export function parseManifest(text: string, fileName = 'manifest.json'): Manifest {
   let json: unknown;
   try {

@@ -97,6 +97,9 @@ export interface DecodingDefaults {
   eta0?: number;
   residualMargin?: number;
   topK?: number;
+  /** Actions of each decoded chunk executed before the next observation (1..chunkLength);
+   * absent: the whole chunk. Not a decoder setting: the closed loop reads it. */
+  executeSteps?: number;
 }
 
 export interface Manifest {

@@ -9,6 +9,7 @@
 // episode seed), so an episode is reproducible; no mask id reaches the action codec (decode
 // returns action ids only).
 
+import { decoderDefaults, defaultExecuteSteps } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
@@ -20,7 +21,8 @@ import type { PrefixCache, VlaModel } from './VlaModel';
 export interface VlaPolicyOptions {
   /** Decoder settings over the manifest's `decoding` defaults. @default {} */
   decoder: Partial<DecoderSettings>;
-  /** Actions executed from each chunk of H before replanning (1..H). @default H */
+  /** Actions executed from each chunk of H before replanning (1..H). @default the manifest's
+   * decoding.executeSteps, else H */
   executeSteps?: number;
   /** Reuse the encoder's prefix cache across rounds; false recomputes it every round. @default true */
   prefixCache: boolean;
@@ -61,12 +63,11 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: H, ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: defaultExecuteSteps(model.manifest), ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
-    const d = model.manifest.decoding;
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).
-    this.settings = { ...(d as Partial<DecoderSettings>), ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
+    this.settings = { ...(decoderDefaults(model.manifest) as Partial<DecoderSettings>), ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
     this.name = model.manifest.name;
     // Refuse an instruction override the model cannot take before any episode starts.
     if (this.opts.instruction !== undefined) model.tokenizer.encode(this.opts.instruction);

@@ -2,7 +2,7 @@
 // twin: training/manifest.py): every class of mistake gives the same message in both languages.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ManifestError, expectedIo, parseManifest, validateManifest } from '../../src/core/manifest';
+import { ManifestError, decoderDefaults, defaultExecuteSteps, expectedIo, parseManifest, validateManifest } from '../../src/core/manifest';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/model/manifest_cases.json', import.meta.url), 'utf8')) as {
   fileName: string;
@@ -51,5 +51,14 @@ describe('validateManifest', () => {
     m.decoding.topK = 3;
     expect(validateManifest(m).decoding.gumbelScale).toBe(0.5);
     expect(() => validateManifest(edited(['decoding', 'topK'], 0))).toThrow('decoding.topK must be an integer >= 1, got 0');
+  });
+
+  it('keeps executeSteps (a closed-loop default) out of the decoder settings', () => {
+    const plain = validateManifest(structuredClone(fixture.valid), fixture.fileName);
+    expect(defaultExecuteSteps(plain)).toBe(plain.action.chunkLength);
+    const m = validateManifest(edited(['decoding', 'executeSteps'], 4));
+    expect(defaultExecuteSteps(m)).toBe(4);
+    expect(decoderDefaults(m)).not.toHaveProperty('executeSteps');
+    expect(decoderDefaults(m)).toEqual(decoderDefaults(plain));
   });
 });

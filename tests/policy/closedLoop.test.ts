@@ -84,6 +84,17 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
     expect(r2.detail).toContain('no camera frames');
   });
 
+  it("replans after the manifest's decoding.executeSteps unless told otherwise", async () => {
+    const manifest = { ...model.manifest, decoding: { ...model.manifest.decoding, executeSteps: 3 } };
+    const m3 = Object.assign(Object.create(Object.getPrototypeOf(model)), model, { manifest }) as VlaModel;
+    const byManifest = new VlaPolicy(m3, { decoder: { mode: 'oneshot' } });
+    await runEpisode({ ...instance(), maxSteps: 12 }, byManifest, makeSim, { observe });
+    expect(byManifest.chunks.length).toBe(4); // 12 steps / 3
+    const told = new VlaPolicy(m3, { decoder: { mode: 'oneshot' }, executeSteps: 6 });
+    await runEpisode({ ...instance(), maxSteps: 12 }, told, makeSim, { observe });
+    expect(told.chunks.length).toBe(2);
+  });
+
   it('refuses executeSteps outside 1..H', () => {
     expect(() => new VlaPolicy(model, { executeSteps: 9 })).toThrow('executeSteps must be an integer in [1, 8]');
   });
