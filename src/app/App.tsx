@@ -25,12 +25,19 @@ import { GhostPath } from './ghost';
 import { matchInstruction, phrasingTable, suggestions } from './instructionMatch';
 import { DEFAULT_MODEL, bundledModels } from './modelSources';
 import { installObjectDrag } from './objectDrag';
-import type { CompareRow } from './policyDriver';
-import { parsePageState, serializePageState, toDecoderSettings, type PageState } from './urlState';
+import type { CompareRow, PolicyDriver } from './policyDriver';
+import { parsePageState, serializePageState, toDecoderSettings, type PageDecoder, type PageState } from './urlState';
+import { defaultExecuteSteps } from '../core/manifest';
 import { useModel } from './useModel';
 import { useGhost } from './useGhost';
 import { usePageTestHook } from './usePageTestHook';
 import { observe, type PageObservation } from './observe';
+
+/** The page's decoder choices -> the driver (decoder settings and actions per chunk). */
+function applyDecoder(d: PolicyDriver, pd: PageDecoder): void {
+  d.settings = toDecoderSettings(pd);
+  d.executeSteps = pd.execute;
+}
 
 // A goal-suite task: the shipped model succeeds there (85% over 20 episodes), while it fails on
 // randomised layouts (models/vla-cpu/REPORT.md); the page opens on a task the model can do.
@@ -72,7 +79,7 @@ export function App() {
 
   useEffect(() => history.replaceState(null, '', serializePageState(page, DEFAULTS)), [page]);
   useEffect(() => {
-    if (driver.current) driver.current.settings = toDecoderSettings(page.decoder);
+    if (driver.current) applyDecoder(driver.current, page.decoder);
   }, [page.decoder, driver, mdl.info]);
 
   /** Points the view at the current episode's sim, resets the policy, redraws. */
@@ -234,7 +241,7 @@ export function App() {
         const m = driver.current!.model;
         view.current?.simRenderer.cameras.setSize(m.manifest.cameras[0].width, m.manifest.cameras[0].height);
         view.current?.invalidate();
-        driver.current!.settings = toDecoderSettings(pageRef.current.decoder);
+        applyDecoder(driver.current!, pageRef.current.decoder);
         const ep = episode.current;
         if (ep) driver.current!.reset(pageRef.current.decoder.seed, ep.instance.taskId, ep.instance.seed);
         // Dropped files cannot live in the URL: it keeps the last named model, the picker shows the files.
@@ -307,7 +314,7 @@ export function App() {
   );
   const decoderPanel = useMemo(
     () => (
-      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
+      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} defaultExecute={m ? defaultExecuteSteps(m.manifest) : null} chunkLength={m?.manifest.action.chunkLength ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
         <ComparePanel
           rows={compare.rows}
           busy={compare.busy}

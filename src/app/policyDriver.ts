@@ -70,7 +70,16 @@ export class PolicyDriver {
     readonly model: VlaModel,
     /** Decoder settings for the next chunk (changed live by the page). */
     public settings: Partial<DecoderSettings>,
+    /** Actions of each chunk executed before replanning; null = the manifest's default.
+     * Clamped to the chunk length. */
+    public executeSteps: number | null = null,
   ) {}
+
+  /** Actions of the next chunk that will run before replanning. */
+  get stepsPerChunk(): number {
+    const H = this.model.manifest.action.chunkLength;
+    return Math.max(1, Math.min(H, this.executeSteps ?? defaultExecuteSteps(this.model.manifest)));
+  }
 
   /** New episode: drops any plan in flight and the queued actions, reseeds the decoder RNG. */
   reset(decoderSeed: number, taskId: string, episodeSeed: number): void {
@@ -156,8 +165,7 @@ export class PolicyDriver {
       rec.trace = res.trace;
       rec.complete = true;
       rec.endedAt = now();
-      // The manifest says how many of the chunk's actions run before the next observation.
-      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens).slice(0, defaultExecuteSteps(m.manifest));
+      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens).slice(0, this.stepsPerChunk);
     } catch (e) {
       if (!abort.aborted) throw e;
     } finally {

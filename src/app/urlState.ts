@@ -18,6 +18,8 @@ export interface PageDecoder {
   remask: RemaskRule;
   /** Base seed of the decoder RNG. */
   seed: number;
+  /** Actions of each chunk executed before replanning; null = the model manifest's default. */
+  execute: number | null;
 }
 
 /** What the model sees changed (src/app/perturb.ts). All zero = unperturbed. */
@@ -45,13 +47,15 @@ export interface PageState {
   perturb: Perturbation;
 }
 
-export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0 };
+export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0, execute: null };
 export const NO_PERTURBATION: Readonly<Perturbation> = { brightness: 0, contrast: 0, noise: 0, occlusion: 0, shift: 0 };
 export const MODES = DECODER_MODES;
 export const SCHEDULES = SCHEDULE_METHODS;
 export const RANKINGS = RANKING_RULES;
 export const REMASKS = REMASK_RULES;
 export const BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
+/** Largest "execute" the page accepts; a model's chunk length caps it further (PolicyDriver). */
+export const MAX_EXECUTE = 64;
 /** Range of each perturbation field (also the sliders' range). */
 export const PERTURB_RANGE: Readonly<Record<keyof Perturbation, readonly [number, number]>> = {
   brightness: [-1, 1],
@@ -83,6 +87,7 @@ export function parsePageState(search: string, defaults: Pick<PageState, 'taskId
   const q = new URLSearchParams(search);
   const d = DEFAULT_DECODER;
   const roundsRaw = q.get('rounds');
+  const execRaw = q.get('exec');
   const perturb = { ...NO_PERTURBATION };
   for (const k of Object.keys(PERTURB_RANGE) as (keyof Perturbation)[]) {
     const [lo, hi] = PERTURB_RANGE[k];
@@ -103,6 +108,8 @@ export function parsePageState(search: string, defaults: Pick<PageState, 'taskId
       temperature: num(q.get('temperature'), d.temperature, 0, 5),
       remask: pick(REMASKS, q.get('remask'), d.remask),
       seed: int(q.get('dseed'), d.seed),
+      // Upper bound: the chunk length is the model's, so the driver clamps to it.
+      execute: execRaw === null || int(execRaw, -1, 1) === -1 ? null : Math.min(int(execRaw, 1, 1), MAX_EXECUTE),
     },
     perturb,
   };
@@ -124,6 +131,7 @@ export function serializePageState(s: PageState, defaults: Pick<PageState, 'task
   if (d.temperature !== DEFAULT_DECODER.temperature) q.set('temperature', String(d.temperature));
   if (d.remask !== DEFAULT_DECODER.remask) q.set('remask', d.remask);
   if (d.seed !== DEFAULT_DECODER.seed) q.set('dseed', String(d.seed));
+  if (d.execute !== null) q.set('exec', String(d.execute));
   for (const k of Object.keys(PERTURB_RANGE) as (keyof Perturbation)[]) if (s.perturb[k] !== 0) q.set(`p.${k}`, String(s.perturb[k]));
   return `?${q.toString()}`;
 }

@@ -49,7 +49,7 @@ export function useModel(onUpdate: () => void): ModelSlot {
           return false;
         }
         const old = driver.current;
-        const d = new PolicyDriver(m, old?.settings ?? {});
+        const d = new PolicyDriver(m, old?.settings ?? {}, old?.executeSteps ?? null);
         d.onUpdate = onUpdate;
         d.pauseBeforeRound = old?.pauseBeforeRound ?? false;
         driver.current = d;

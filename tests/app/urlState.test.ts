@@ -2,7 +2,7 @@
 // malformed parameters fall back to defaults field by field (src/app/urlState.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, DEFAULT_DECODER, MODES, NO_PERTURBATION, PERTURB_RANGE, RANKINGS, REMASKS, SCHEDULES, parsePageState, serializePageState, type PageState, type Perturbation } from '../../src/app/urlState';
+import { BACKENDS, DEFAULT_DECODER, MAX_EXECUTE, MODES, NO_PERTURBATION, PERTURB_RANGE, RANKINGS, REMASKS, SCHEDULES, parsePageState, serializePageState, type PageState, type Perturbation } from '../../src/app/urlState';
 
 const DEFAULTS = { taskId: 'object/a', model: 'test-random' };
 const TASKS = ['object/a', 'spatial/b', 'goal/c'];
@@ -26,6 +26,7 @@ const stateArb: fc.Arbitrary<PageState> = fc.record({
     temperature: fc.integer({ min: 0, max: 50 }).map((v) => v / 10),
     remask: fc.constantFrom(...REMASKS),
     seed: fc.nat(1e6),
+    execute: fc.option(fc.integer({ min: 1, max: MAX_EXECUTE }), { nil: null }),
   }),
   perturb: perturbArb,
 });
@@ -55,5 +56,10 @@ describe('page state in the URL', () => {
     expect(s.perturb.noise).toBe(PERTURB_RANGE.noise[1]); // clamped into range
     expect(s.model).toBe('test-random');
     expect(s.backend).toBe('webgpu');
+    expect(s.decoder.execute).toBeNull();
+    expect(parsePageState('?exec=0', DEFAULTS, TASKS).decoder.execute).toBeNull();
+    expect(parsePageState('?exec=2.5', DEFAULTS, TASKS).decoder.execute).toBeNull();
+    expect(parsePageState('?exec=4', DEFAULTS, TASKS).decoder.execute).toBe(4);
+    expect(parsePageState('?exec=999', DEFAULTS, TASKS).decoder.execute).toBe(MAX_EXECUTE);
   });
 });

@@ -152,6 +152,15 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   };
   const nfe = { oneshot: await nfeOf('oneshot', ''), ar: await nfeOf('ar', ''), dd4: await nfeOf('dd', '4') };
   check('page: decoder settings apply live (one-shot 1, autoregressive 56, DD with 4 rounds 4)', nfe.oneshot === 1 && nfe.ar === 56 && nfe.dd4 === 4, JSON.stringify(nfe));
+  // "execute": how many of the chunk's 8 actions run before the model looks again.
+  await page.selectOption('[data-testid=dec-mode]', 'oneshot');
+  await page.fill('[data-testid=dec-execute]', '3');
+  const x0 = await step(page);
+  await stepCycle(page);
+  const x1 = await step(page);
+  check('page: "execute" sets the actions run per chunk (3 of 8), and the URL keeps it', x1 - x0 === 3 && page.url().includes('exec=3'), `${x1 - x0} steps in one cycle`);
+  await page.fill('[data-testid=dec-execute]', '');
+  await page.selectOption('[data-testid=dec-mode]', 'dd');
   await page.fill('[data-testid=dec-rounds]', '');
   await page.click('[data-testid=compare]');
   await page.waitForSelector('[data-testid=compare-table]', { timeout: 60_000 });

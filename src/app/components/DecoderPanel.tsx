@@ -1,7 +1,8 @@
 // Decoder settings, applied live to the next chunk: mode (discrete diffusion or a baseline),
-// rounds, schedule, ranking, temperature, remasking rule and the decoder seed.
+// rounds, schedule, ranking, temperature, remasking rule, the decoder seed and how many actions
+// of each chunk run before replanning.
 // Reference: src/decoder/settings.ts (meanings and defaults); docs/decoder.md.
-// Invariants: only reports choices; rounds = null means the model manifest's default.
+// Invariants: only reports choices; rounds = null and execute = null mean the manifest's defaults.
 import type { ReactNode } from 'react';
 import { MODES, RANKINGS, REMASKS, SCHEDULES, type PageDecoder } from '../urlState';
 
@@ -9,6 +10,9 @@ export interface DecoderPanelProps {
   decoder: PageDecoder;
   /** The manifest's default rounds (shown when rounds is null). */
   defaultRounds: number | null;
+  /** The manifest's default actions per chunk (shown when execute is null), and the chunk length. */
+  defaultExecute: number | null;
+  chunkLength: number | null;
   onChange: (d: PageDecoder) => void;
   /** Extra content at the end of the panel (the decoder comparison). */
   children?: ReactNode;
@@ -36,7 +40,7 @@ function Pick<T extends string>({ label, value, options, onChange, disabled }: {
   );
 }
 
-export function DecoderPanel({ decoder: d, defaultRounds, onChange, children }: DecoderPanelProps) {
+export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, chunkLength, onChange, children }: DecoderPanelProps) {
   const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
   const dd = d.mode === 'dd';
   return (
@@ -68,12 +72,29 @@ export function DecoderPanel({ decoder: d, defaultRounds, onChange, children }: 
           temperature
           <input type="number" aria-label="temperature" data-testid="dec-temperature" min={0} max={5} step={0.1} value={d.temperature} onChange={(e) => set({ temperature: Math.max(0, Number(e.target.value) || 0) })} />
         </label>
+        <label className="field" title="actions of each decoded chunk executed before the model observes again">
+          execute
+          <input
+            type="number"
+            aria-label="actions executed per chunk"
+            data-testid="dec-execute"
+            min={1}
+            max={chunkLength ?? undefined}
+            placeholder={defaultExecute ? String(defaultExecute) : ''}
+            value={d.execute ?? ''}
+            onChange={(e) => {
+              const v = Math.floor(Number(e.target.value));
+              const ok = Number.isFinite(v) && v >= 1 && (chunkLength === null || v <= chunkLength);
+              set({ execute: e.target.value === '' ? null : ok ? v : d.execute });
+            }}
+          />
+        </label>
         <label className="field">
           seed
           <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
         </label>
       </div>
-      <p className="hint">Changes apply from the next chunk (the seed at reset). Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
+      <p className="hint">Changes apply from the next chunk (the seed at reset); execute = how many of the chunk's actions run before the model looks again. Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
       {children}
     </section>
   );
