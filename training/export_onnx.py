@@ -122,6 +122,13 @@ def _tensor(t: torch.Tensor) -> Dict:
     return {"dtype": "float32", "shape": list(a.shape), "base64": base64.b64encode(a.tobytes()).decode("ascii")}
 
 
+def fixture_array(t: Dict) -> np.ndarray:
+    """A fixture tensor written by _tensor back as a numpy array (float32 or int64)."""
+    if t["dtype"] == "int64":
+        return np.array(t["data"], dtype=np.int64).reshape(t["shape"])
+    return np.frombuffer(base64.b64decode(t["base64"]), dtype="<f4").reshape(t["shape"]).copy()
+
+
 def parity_fixture(model: VLA, tok: Tokenizer, name: str) -> Dict:
     """Fixed inputs and PyTorch outputs. Batch 2 (symbolic batch is exercised); instruction 1 is
     shorter, so padding is exercised; the action tokens mix mask ids and bin ids."""

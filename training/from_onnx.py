@@ -14,7 +14,6 @@ Invariants: every weight of the manifest's ModelConfig is recovered (strict load
 naming what is missing); with --check, the rebuilt model reproduces the export's parity fixture.
 """
 import argparse
-import base64
 import json
 import os
 import tempfile
@@ -26,9 +25,10 @@ import torch
 from onnx import numpy_helper
 
 from training.config import config_from_dict
-from training.export_onnx import export_graphs
-from training.model import VLA
+from training.export_onnx import export_graphs, fixture_array
+from training.model import VLA, DecoderForExport, EncoderForExport
 from training.tokenizer import Tokenizer
+
 
 def probe_model(cfg) -> VLA:
     """A model of `cfg` whose weights are all distinct (no two equal tensors, none symmetric)."""
@@ -127,12 +127,9 @@ def rebuild(model_dir: str) -> dict:
 
 def check_parity(ck: dict, fixture_path: str) -> float:
     """Max |diff| between the rebuilt model and a parity fixture's PyTorch outputs (logits and cache)."""
-    from training.model import DecoderForExport, EncoderForExport
 
     def arr(t):
-        if t["dtype"] == "int64":
-            return torch.tensor(t["data"], dtype=torch.int64).reshape(t["shape"])
-        return torch.from_numpy(np.frombuffer(base64.b64decode(t["base64"]), dtype="<f4").reshape(t["shape"]).copy())
+        return torch.from_numpy(fixture_array(t))
 
     with open(fixture_path) as f:
         fx = json.load(f)

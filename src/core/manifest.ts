@@ -201,7 +201,6 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   return m as unknown as Manifest;
 }
 
-/** Parse and validate manifest text; JSON syntax errors also name the file. */
 /** The manifest's default decoder settings, without the closed-loop field executeSteps. */
 export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, 'executeSteps'> {
   const { executeSteps: _closedLoop, ...decoder } = m.decoding;
@@ -213,6 +212,7 @@ export function defaultExecuteSteps(m: Pick<Manifest, 'decoding' | 'action'>): n
   return m.decoding.executeSteps ?? m.action.chunkLength;
 }
 
+/** Parse and validate manifest text; JSON syntax errors also name the file. */
 export function parseManifest(text: string, fileName = 'manifest.json'): Manifest {
   let json: unknown;
   try {

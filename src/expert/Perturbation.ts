@@ -50,11 +50,6 @@ export class Perturbation {
     if (!(this.steps[0] >= 1 && this.steps[1] >= this.steps[0])) throw new Error(`Perturbation: steps must be [min >= 1, max >= min], got [${this.steps.join(', ')}]`);
   }
 
-  /** Whether a burst is active at this step (for logs and tests). */
-  get active(): boolean {
-    return this.left > 0;
-  }
-
   /** The action to execute for the expert's `action` (7-D; returns a new array). */
   apply(action: readonly number[]): number[] {
     const out = [...action];
@@ -62,8 +57,8 @@ export class Perturbation {
     if (this.left === 0 && this.rng.next() < this.rate) this.startBurst();
     if (this.left === 0) return out;
     this.left--;
-    const lim = [ACTION_LIMITS.maxPosDelta, ACTION_LIMITS.maxPosDelta, ACTION_LIMITS.maxPosDelta];
-    for (let i = 0; i < 3; i++) out[i] = Math.max(-lim[i], Math.min(lim[i], out[i] + this.offset[i]));
+    const lim = ACTION_LIMITS.maxPosDelta;
+    for (let i = 0; i < 3; i++) out[i] = Math.max(-lim, Math.min(lim, out[i] + this.offset[i]));
     out[5] = Math.max(-ACTION_LIMITS.maxRotDelta, Math.min(ACTION_LIMITS.maxRotDelta, out[5] + this.offset[3]));
     return out;
   }

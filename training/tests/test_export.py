@@ -2,7 +2,6 @@
 outputs equal the manifest, and it reproduces the committed models/test-random byte for byte and
 its parity fixture (its float outputs within OUTPUT_ATOL, the rest exactly), so a model change
 cannot silently leave stale fixtures behind."""
-import base64
 import filecmp
 import json
 import os
@@ -11,7 +10,7 @@ import unittest
 
 import numpy as np
 
-from training.export_onnx import graph_io, main
+from training.export_onnx import fixture_array, graph_io, main
 from training.make_fixtures import FIX, ROOT
 from training.manifest import load_manifest
 
@@ -32,16 +31,10 @@ def assert_same_fixture(test, got_path, want_path):
         outs_got, outs_want = got[graph].pop("outputs"), want[graph].pop("outputs")
         test.assertEqual(sorted(outs_got), sorted(outs_want), graph)
         for k in outs_want:
-            a, b = decode_tensor(outs_got[k]), decode_tensor(outs_want[k])
+            a, b = fixture_array(outs_got[k]), fixture_array(outs_want[k])
             test.assertEqual(a.shape, b.shape, f"{graph}.{k}")
             np.testing.assert_allclose(a, b, rtol=0, atol=OUTPUT_ATOL, err_msg=f"{graph}.{k}")
     test.assertEqual(got, want)  # inputs, instructions, tolerance, names: exactly
-
-
-def decode_tensor(t):
-    if "base64" in t:
-        return np.frombuffer(base64.b64decode(t["base64"]), dtype="<f4").reshape(t["shape"])
-    return np.array(t["data"]).reshape(t["shape"])
 
 
 class ExportTest(unittest.TestCase):
