@@ -80,8 +80,8 @@ export class Hdf5DatasetReader {
     return Number(attr(this.group(`${DATA_GROUP}/${name}`), DEMO_ATTRS.numSamples, this.path));
   }
 
-  /** A demo's task, seed and scene attributes without reading its arrays. */
-  readDemoInfo(nameOrIndex: string | number): { name: string; taskId: string; seed: number; scene: string; numSamples: number } {
+  /** A demo's task, seed, instruction and scene attributes without reading its arrays. */
+  readDemoInfo(nameOrIndex: string | number): { name: string; taskId: string; seed: number; instruction: string; scene: string; numSamples: number } {
     const name = typeof nameOrIndex === 'number' ? this.demoNames[nameOrIndex] : nameOrIndex;
     if (name === undefined) throw new Error(`${this.path}: no demo ${nameOrIndex}`);
     const g = this.group(`${DATA_GROUP}/${name}`);
@@ -90,6 +90,7 @@ export class Hdf5DatasetReader {
       name,
       taskId: String(a(DEMO_ATTRS.taskId)),
       seed: Number(a(DEMO_ATTRS.seed)),
+      instruction: String(a(DEMO_ATTRS.instruction)),
       scene: String(a(DEMO_ATTRS.scene)),
       numSamples: Number(a(DEMO_ATTRS.numSamples)),
     };
