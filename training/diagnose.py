@@ -14,7 +14,16 @@ token vs the expert's, relative to the bin of 0, for steps where the expert's to
 gets the error of its goal points, in cm: where it thinks the object to move and its destination
 are (first goal), over all frames and the approach (needs the datasets' goals sidecars).
 Demos the run trained on measure fit; fresh demos (another collection seed) measure
-generalisation. Invariant: deterministic for (checkpoint, data, samples, seed).
+generalisation.
+
+Look test (`--look-at 0,15`): does the model take the direction of its approach from the images?
+For the frame `offset` steps into every demo, the chunk's mean dx and dy (in bins) predicted from
+the demo's own observation are correlated, over demos, with the expert's; then the same with the
+cameras of another demo of the same task (next one in file order) and everything else kept. A
+model that looks scores high with its own images and near 0 with the other layout's. A model
+that continues the motion its proprio says it is in scores the same with both (the "copycat"
+shortcut). At offset 0 every demo starts at the same home pose, so only the images can say where
+to go. Invariant: deterministic for (checkpoint, data, samples, seed).
 """
 import argparse
 import json
@@ -77,6 +86,46 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
                 "goal_error_cm_approach": goal_cm(np.concatenate(goal_early))} if goal_err else {})}
 
 
+@torch.no_grad()
+def look_test(ck: dict, store: FrameStore, offsets: List[int]) -> Dict:
+    cfg = apply_overrides(ModelConfig(), ck["config"])
+    model = VLA(cfg).eval()
+    model.load_state_dict(ck["model"])
+    sampler = ChunkSampler(store, list(range(len(store.demo_len))), Tokenizer(ck["tokenizer"]), cfg.chunk_len,
+                           cfg.bins, ck["stats"], cfg.cameras)
+    demos = np.arange(len(store.demo_len))
+    keys = np.array(store.task_ids)
+    partner = np.empty_like(demos)  # the next demo of the same task (cyclic)
+    for k in np.unique(keys):
+        ds = demos[keys == k]
+        partner[ds] = np.roll(ds, -1)
+    H, D, out = cfg.chunk_len, cfg.action_dim, {}
+
+    def predict(b):
+        cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+        tokens = torch.full((b["input_ids"].size(0), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
+        return model.decode_same_batch(tokens, cache, pmask)[..., : cfg.bins].argmax(-1).numpy().reshape(-1, H, D)
+
+    rng = np.random.default_rng(0)
+    for off in offsets:
+        f = store.demo_start[demos] + np.minimum(off, store.demo_len[demos] - 1)
+        g = store.demo_start[partner] + np.minimum(off, store.demo_len[partner] - 1)
+        own, swap, tgt = [], [], []
+        for i in range(0, len(f), 64):
+            b = to_device(sampler.batch(rng, 0, augment=False, frames=f[i:i + 64]), sampler, torch.device("cpu"))
+            bo = to_device(sampler.batch(rng, 0, augment=False, frames=g[i:i + 64]), sampler, torch.device("cpu"))
+            own.append(predict(b))
+            swap.append(predict({**b, "images": bo["images"]}))
+            tgt.append(b["targets"].numpy().reshape(-1, H, D))
+        own, swap, tgt = (np.concatenate(x)[:, :, :2].mean(1) for x in (own, swap, tgt))  # (demos, 2): dx, dy
+        corr = lambda a, t: round(float(np.corrcoef(a, t)[0, 1]), 3) if a.std() > 0 and t.std() > 0 else 0.0  # noqa: E731
+        out[str(off)] = {n: {"own": corr(own[:, k], tgt[:, k]), "other_layout": corr(swap[:, k], tgt[:, k]),
+                             "mean_abs_err_bins": round(float(np.abs(own[:, k] - tgt[:, k]).mean()), 1),
+                             "expert_std_bins": round(float(tgt[:, k].std()), 1)}
+                         for k, n in ((0, "dx"), (1, "dy"))}
+    return {"demos": int(len(demos)), "offsets": out}
+
+
 def goal_cm(e: np.ndarray) -> Dict[str, float]:
     return {"pick": round(100 * float(e[:, 0].mean()), 2), "place": round(100 * float(e[:, 1].mean()), 2)} if len(e) else {}
 
@@ -87,6 +136,7 @@ def main(argv=None) -> Dict:
     ap.add_argument("--data", required=True, help="HDF5 file(s) or LeRobot folder(s), comma-separated")
     ap.add_argument("--samples", type=int, default=512)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--look-at", default="", help="look test at these frame offsets from each demo's start, e.g. 0,15")
     ap.add_argument("--json", help="also write the result here")
     a = ap.parse_args(argv)
     if a.samples < 1:
@@ -106,6 +156,15 @@ def main(argv=None) -> Dict:
         g, ga = out["goal_error_cm"], out["goal_error_cm_approach"]
         rows.append(f"goal points (first goal), cm: pick {g['pick']:.1f} (approach {ga.get('pick', float('nan')):.1f}), "
                     f"place {g['place']:.1f} (approach {ga.get('place', float('nan')):.1f})")
+    if a.look_at:
+        out["look_test"] = look_test(ck, store, [int(x) for x in a.look_at.split(",")])
+        rows.append(f"look test over {out['look_test']['demos']} demos: corr(predicted, expert) of the chunk's mean "
+                    f"dx / dy with the demo's own images | another layout's images")
+        for off, r in out["look_test"]["offsets"].items():
+            rows.append(f"  frame {off:>3}: dx {r['dx']['own']:+.2f} | {r['dx']['other_layout']:+.2f}   "
+                        f"dy {r['dy']['own']:+.2f} | {r['dy']['other_layout']:+.2f}   (mean |err| "
+                        f"{r['dx']['mean_abs_err_bins']:.0f} / {r['dy']['mean_abs_err_bins']:.0f} bins; expert std "
+                        f"{r['dx']['expert_std_bins']:.0f} / {r['dy']['expert_std_bins']:.0f})")
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as fh:

@@ -236,16 +236,22 @@ class TrainSmokeTest(unittest.TestCase):
                 train.main(warm_args + ["--n_embd=32"])
             with self.assertRaisesRegex(FileNotFoundError, "npm run dataset:goals"):
                 train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}", "--aux_goals=1"])
-            w = train.main(warm_args + ["--keypoints=3", "--aux_goals=1"])
+            w = train.main(warm_args + ["--keypoints=3", "--aux_goals=1", "--proprio_drop=[0,1]"])
             c = torch.load(w["checkpoint"])
             self.assertEqual(c["config"]["keypoints"], 3)
+            self.assertEqual(c["config"]["proprio_drop"], [0, 1])
             self.assertIn("aux_head.1.weight", c["model"])
             with open(os.path.join(warm, "log.jsonl")) as f:
                 recs = [json.loads(ln) for ln in f]
             self.assertTrue(all(np.isfinite(r["aux_loss"]) for r in recs))
             self.assertTrue(np.isfinite(recs[-1]["eval_aux_loss"]))
-            dg = diagnose_main(["--checkpoint", w["checkpoint"], "--data", obj_data, "--samples", "20"])
+            dg = diagnose_main(["--checkpoint", w["checkpoint"], "--data", obj_data, "--samples", "20", "--look-at", "0,2"])
             self.assertEqual(set(dg["goal_error_cm"]), {"pick", "place"})
+            look = dg["look_test"]["offsets"]
+            self.assertEqual(set(look), {"0", "2"})
+            for r in look.values():
+                for dim in ("dx", "dy"):
+                    self.assertTrue(-1 <= r[dim]["own"] <= 1 and -1 <= r[dim]["other_layout"] <= 1, r)
             self.assertTrue(all(0 <= v < 1e4 for v in dg["goal_error_cm"].values()), dg)
             self.assertEqual(c["training"]["init_from"]["step"], 6)
             self.assertEqual(c["tokenizer"], a["tokenizer"])  # the warm start's tokenizer and stats
