@@ -39,6 +39,12 @@ class ModelConfig:
     # pick and place points of up to `aux_goals` task goals relative to the gripper. The exported
     # graphs never run it. 0 = off.
     aux_goals: int = 0
+    # Proprio inputs the model never sees (indices into the proprio layout [x, y, z, qx, qy, qz, qw,
+    # opening]; multiplied by 0 inside the graph, so the runtime's input stays the full vector).
+    # Why: with the gripper's x, y as input the model learns to continue the motion it is already in
+    # (the arm's position during an approach says where the expert was heading), and not to look:
+    # the "copycat" shortcut (Wen et al. 2020; de Haan et al. 2019, causal confusion). () = all seen.
+    proprio_drop: Tuple[int, ...] = ()
 
     @property
     def n_patches(self) -> int:
@@ -88,6 +94,9 @@ class ModelConfig:
         need(self.image_size % (2 ** len(self.vision_channels)) == 0,
              f"image_size ({self.image_size}) must be divisible by 2**len(vision_channels) "
              f"= {2 ** len(self.vision_channels)}")
+        need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
+             and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,
+             f"proprio_drop must be distinct indices in [0, {self.proprio_dim}), not all of them, got {self.proprio_drop!r}")
         need(len(self.cameras) >= 1 and len(set(self.cameras)) == len(self.cameras)
              and all(c in ("agentview", "wrist") for c in self.cameras),
              f"cameras must be distinct names from ('agentview', 'wrist'), got {self.cameras!r}")

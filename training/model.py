@@ -155,6 +155,10 @@ class VLA(nn.Module):
         self.instr_emb = nn.Embedding(cfg.instr_vocab_size, C)
         self.instr_pos = nn.Parameter(torch.zeros(1, cfg.max_instr_len, C))
         self.proprio_proj = nn.Linear(cfg.proprio_dim, C)
+        if cfg.proprio_drop:  # a constant 0/1 mask over the proprio inputs (not a weight)
+            keep = torch.ones(cfg.proprio_dim)
+            keep[list(cfg.proprio_drop)] = 0.0
+            self.register_buffer("proprio_keep", keep, persistent=False)
         self.action_emb = nn.Embedding(cfg.bins + 1, C)  # + 1: the mask token
         self.action_pos = nn.Parameter(torch.zeros(1, cfg.n_action_tokens, C))
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
@@ -189,6 +193,8 @@ class VLA(nn.Module):
         B = input_ids.size(0)
         parts = [enc(img) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
+        if self.cfg.proprio_drop:
+            proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends
         parts.append(self.proprio_proj(proprio).unsqueeze(1))  # (B, 1, C)
         x = torch.cat(parts, dim=1)  # (B, P, C)
         n_img = x.size(1) - input_ids.size(1) - 1

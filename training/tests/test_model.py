@@ -118,6 +118,25 @@ class ModelTest(unittest.TestCase):
             logits = model.decode_actions(self.tokens, cache, pmask)[..., : cfg.bins]
         self.assertLess((logits - logits_ref).abs().max().item(), 1e-5)
 
+    def test_proprio_drop_hides_those_inputs_and_nothing_else(self):
+        cfg = apply_overrides(self.cfg, {"proprio_drop": [0, 1]})
+        self.assertEqual(cfg.prefix_len, self.cfg.prefix_len)
+        torch.manual_seed(2)
+        model = VLA(cfg).eval()
+        self.assertEqual(set(model.state_dict()), set(VLA(self.cfg).state_dict()))  # no new weights
+        moved = self.proprio.clone()
+        moved[:, :2] += 5.0  # x, y: never seen
+        other = self.proprio.clone()
+        other[:, 2] += 1.0  # z: seen
+        with torch.no_grad():
+            out = [model(self.images, self.ids, self.mask, p, self.tokens)[0] for p in (self.proprio, moved, other)]
+        self.assertTrue(torch.equal(out[0], out[1]))
+        self.assertFalse(torch.allclose(out[0], out[2]))
+        for bad in ([0, 0], [8], list(range(8)), [True]):
+            with self.assertRaisesRegex(ValueError, "proprio_drop"):
+                apply_overrides(ModelConfig(), {"proprio_drop": bad})
+        self.assertEqual(ModelConfig().proprio_drop, ())  # off by default: older configs load unchanged
+
     def test_spatial_softmax_finds_a_peak(self):
         cfg = apply_overrides(self.cfg, {"keypoints": 2})
         kp = VLA(cfg).vision[0].keypoints
