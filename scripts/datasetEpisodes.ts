@@ -14,6 +14,7 @@ import type { ObjectSpec } from '../src/sim/types';
 import { checkSuiteTask, selectTasks, UsageError } from '../src/eval/args';
 import { getTask } from '../src/tasks';
 import { attemptSeed } from './collect/args';
+import { sameScene } from './datasetGoals';
 import { parseEpisodesFile, type EpisodeSpec } from './lib/modelArgs';
 
 export const EPISODES_USAGE = `usage: npm run dataset:episodes -- (data/<name>.hdf5[,more.hdf5] | --collect-seed S) [--suite S[,S2] | --task ID]
@@ -64,13 +65,6 @@ export function parseEpisodesArgs(argv: readonly string[]): EpisodesArgs {
   if (suite !== undefined && task !== undefined) throw new UsageError(`give --suite or --task, not both\n${EPISODES_USAGE}`);
   for (const one of suite?.split(',') ?? [undefined]) checkSuiteTask(one, task);
   return { files, collectSeed, suite, task, episodesPerTask: int('--episodes-per-task', 1), out };
-}
-
-function sameScene(stored: ObjectSpec[], rebuilt: ObjectSpec[]): boolean {
-  return (
-    stored.length === rebuilt.length &&
-    stored.every((o, i) => o.id === rebuilt[i].id && Math.abs(o.x - rebuilt[i].x) < 1e-9 && Math.abs(o.y - rebuilt[i].y) < 1e-9)
-  );
 }
 
 /** The tasks of a --suite list or --task, in registry order. */

@@ -15,7 +15,8 @@ export function goalsPath(hdf5: string): string {
   return hdf5.replace(/\.hdf5$/, '') + '.goals.json';
 }
 
-function sameScene(stored: ObjectSpec[], rebuilt: ObjectSpec[]): boolean {
+/** Same objects in the same order at the same places (the task code did not change since collection). */
+export function sameScene(stored: ObjectSpec[], rebuilt: ObjectSpec[]): boolean {
   return (
     stored.length === rebuilt.length &&
     stored.every((o, i) => o.id === rebuilt[i].id && Math.abs(o.x - rebuilt[i].x) < 1e-9 && Math.abs(o.y - rebuilt[i].y) < 1e-9)
