@@ -104,6 +104,8 @@ class ModelConfig:
 
     def to_dict(self) -> Dict[str, Any]:
         d = asdict(self)
+        if not d["proprio_drop"]:  # absent when off: configs and manifests of older models stay byte-identical
+            del d["proprio_drop"]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
