@@ -42,14 +42,28 @@ from training.train import to_device
 DIMS = ["dx", "dy", "dz", "droll", "dpitch", "dyaw", "gripper"]
 
 
-@torch.no_grad()
-def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
+def load_for_eval(ck: dict, store: FrameStore):
+    """(config, model in eval mode, sampler over every demo of store) for a checkpoint."""
     cfg = apply_overrides(ModelConfig(), ck["config"])
     model = VLA(cfg).eval()
     model.load_state_dict(ck["model"])
-    stats = ck["stats"]
     sampler = ChunkSampler(store, list(range(len(store.demo_len))), Tokenizer(ck["tokenizer"]), cfg.chunk_len,
-                           cfg.bins, stats, cfg.cameras)
+                           cfg.bins, ck["stats"], cfg.cameras)
+    return cfg, model, sampler
+
+
+def one_shot(model: VLA, cache, pmask) -> np.ndarray:
+    """Argmax tokens (B, H, D) of one decoder pass over a fully masked chunk."""
+    cfg = model.cfg
+    tokens = torch.full((pmask.size(0), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
+    logits = model.decode_same_batch(tokens, cache, pmask)[..., : cfg.bins]
+    return logits.argmax(-1).numpy().reshape(-1, cfg.chunk_len, cfg.action_dim)
+
+
+@torch.no_grad()
+def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
+    cfg, model, sampler = load_for_eval(ck, store)
+    stats = ck["stats"]
     rng = np.random.default_rng(seed)
     frames = np.sort(rng.choice(sampler.frames, size=min(samples, len(sampler)), replace=False))
     H, D, errs, early, wrong, moving = cfg.chunk_len, cfg.action_dim, [], [], 0, 0
@@ -67,8 +81,7 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
             ge = np.linalg.norm(diff, axis=2)  # (B, 2)
             goal_err.append(ge)
             goal_early.append(ge[first_quarter])
-        tokens = torch.full((len(f), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
-        pred = model.decode_same_batch(tokens, cache, pmask)[..., : cfg.bins].argmax(-1).numpy().reshape(-1, H, D)
+        pred = one_shot(model, cache, pmask)
         tgt = b["targets"].numpy().reshape(-1, H, D)
         err = np.abs(pred - tgt).mean(axis=1)  # (B, D)
         errs.append(err)
@@ -88,11 +101,7 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
 
 @torch.no_grad()
 def look_test(ck: dict, store: FrameStore, offsets: List[int]) -> Dict:
-    cfg = apply_overrides(ModelConfig(), ck["config"])
-    model = VLA(cfg).eval()
-    model.load_state_dict(ck["model"])
-    sampler = ChunkSampler(store, list(range(len(store.demo_len))), Tokenizer(ck["tokenizer"]), cfg.chunk_len,
-                           cfg.bins, ck["stats"], cfg.cameras)
+    cfg, model, sampler = load_for_eval(ck, store)
     demos = np.arange(len(store.demo_len))
     keys = np.array(store.task_ids)
     partner = np.empty_like(demos)  # the next demo of the same task (cyclic)
@@ -102,9 +111,7 @@ def look_test(ck: dict, store: FrameStore, offsets: List[int]) -> Dict:
     H, D, out = cfg.chunk_len, cfg.action_dim, {}
 
     def predict(b):
-        cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
-        tokens = torch.full((b["input_ids"].size(0), cfg.n_action_tokens), cfg.mask_id, dtype=torch.int64)
-        return model.decode_same_batch(tokens, cache, pmask)[..., : cfg.bins].argmax(-1).numpy().reshape(-1, H, D)
+        return one_shot(model, *model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"]))
 
     rng = np.random.default_rng(0)
     for off in offsets:
