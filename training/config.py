@@ -10,7 +10,7 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class ModelConfig:
     # pick and place points of up to `aux_goals` task goals relative to the gripper. The exported
     # graphs never run it. 0 = off.
     aux_goals: int = 0
+    # Which prefix state the auxiliary head reads: 0 = the last block's output (which no action
+    # token ever sees: they attend to each block's *input* keys/values), L in 1..n_layer-1 = the
+    # output of block L, the input of block L + 1, whose keys and values the action tokens attend
+    # to, so what the head learns is where the actions can read it.
+    aux_layer: int = 0
     # Proprio inputs the model never sees (indices into the proprio layout [x, y, z, qx, qy, qz, qw,
     # opening]; multiplied by 0 inside the graph, so the runtime's input stays the full vector).
     # Why: with the gripper's x, y as input the model learns to continue the motion it is already in
@@ -85,6 +90,9 @@ class ModelConfig:
                      f"{f.name} must be an integer >= {lo}, got {v!r}")
         need(self.keypoint_layer <= len(self.vision_channels),
              f"keypoint_layer ({self.keypoint_layer}) must be at most len(vision_channels) = {len(self.vision_channels)}")
+        need(self.aux_layer < self.n_layer,
+             f"aux_layer ({self.aux_layer}) must be below n_layer ({self.n_layer}): 0 = the last block's output, "
+             f"L = block L's output")
         need(0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout!r}")
         need(self.bins >= 2, f"bins must be >= 2, got {self.bins}")
         need(self.n_embd % self.n_head == 0,
@@ -104,8 +112,9 @@ class ModelConfig:
 
     def to_dict(self) -> Dict[str, Any]:
         d = asdict(self)
-        if not d["proprio_drop"]:  # absent when off: configs and manifests of older models stay byte-identical
-            del d["proprio_drop"]
+        for k in ("proprio_drop", "aux_layer"):  # absent when off: older configs and manifests stay byte-identical
+            if not d[k]:
+                del d[k]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 

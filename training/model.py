@@ -189,7 +189,8 @@ class VLA(nn.Module):
         attention_mask (B, L) int64; proprio (B, proprio_dim), normalised.
         Returns (cache, prefix_mask): cache is a list of per-layer (k, v), each
         (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding.
-        return_hidden: also the last layer's prefix output (B, P, C) (for the auxiliary head)."""
+        return_hidden: also the prefix state (B, P, C) the auxiliary head reads: the last block's
+        output, or with cfg.aux_layer = L > 0 block L's output."""
         B = input_ids.size(0)
         parts = [enc(img) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
@@ -202,13 +203,18 @@ class VLA(nn.Module):
         prefix_mask = torch.cat([ones, attention_mask.to(x.dtype), ones[:, :1]], dim=1)  # (B, P)
         bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
         cache: List[KV] = []
-        for block in self.blocks:
+        hidden = x
+        for i, block in enumerate(self.blocks):
             x, kv = block(x, bias)
             cache.append(kv)
-        return (cache, prefix_mask, x) if return_hidden else (cache, prefix_mask)
+            if i + 1 == self.cfg.aux_layer:
+                hidden = x
+        if self.cfg.aux_layer == 0:
+            hidden = x
+        return (cache, prefix_mask, hidden) if return_hidden else (cache, prefix_mask)
 
     def predict_goals(self, hidden):
-        """(B, P, C) prefix output -> (B, 6 * aux_goals) goal points (training/goals.py), read from
+        """(B, P, C) prefix state (encode_prefix's hidden) -> (B, 6 * aux_goals) goal points (training/goals.py), read from
         the last prefix token (proprio), which attends to every camera and instruction token."""
         return self.aux_head(hidden[:, -1])
 

@@ -150,6 +150,25 @@ class ModelTest(unittest.TestCase):
             xy = kp(f)[0]
         self.assertTrue(torch.allclose(xy, torch.tensor([1.0, -1.0, -1.0, 1.0]), atol=1e-3), xy)
 
+    def test_aux_layer_picks_the_prefix_state_the_action_tokens_read(self):
+        with torch.no_grad():
+            ref, _ = full_sequence_reference(self.model, self.images, self.ids, self.mask, self.proprio, self.tokens)
+            _, _, last = self.model.encode_prefix(self.images, self.ids, self.mask, self.proprio, return_hidden=True)
+        self.assertLess((last - ref).abs().max().item(), 1e-5)  # aux_layer 0: the last block's output
+        m1 = VLA(apply_overrides(self.cfg, {"aux_layer": 1})).eval()
+        m1.load_state_dict(self.model.state_dict())
+        with torch.no_grad():
+            cache, _, h = m1.encode_prefix(self.images, self.ids, self.mask, self.proprio, return_hidden=True)
+            blk = m1.blocks[1]  # block 2 computes the keys the action tokens attend to from block 1's output
+            k = blk.attn.qkv(blk.ln_1(h)).split(self.cfg.n_embd, 2)[1]
+            k = k.view(*k.shape[:2], self.cfg.n_head, -1).transpose(1, 2)
+        self.assertLess((k - cache[1][0]).abs().max().item(), 1e-6)
+        self.assertGreater((h - last).abs().max().item(), 1e-3)
+        with self.assertRaisesRegex(ValueError, "aux_layer"):
+            apply_overrides(self.cfg, {"aux_layer": self.cfg.n_layer})
+        self.assertNotIn("aux_layer", self.cfg.to_dict())  # off: older configs and manifests unchanged
+        self.assertEqual(apply_overrides(self.cfg, {"aux_layer": 1}).to_dict()["aux_layer"], 1)
+
     def test_default_size_and_config_overrides(self):
         n = VLA(ModelConfig()).num_params()
         self.assertTrue(1_000_000 <= n <= 2_000_000, n)
