@@ -110,26 +110,40 @@ def look_test(ck: dict, store: FrameStore, offsets: List[int]) -> Dict:
         partner[ds] = np.roll(ds, -1)
     H, D, out = cfg.chunk_len, cfg.action_dim, {}
 
+    with_aux = cfg.aux_goals > 0
+
     def predict(b):
-        return one_shot(model, *model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"]))
+        cache, pmask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"],
+                                                   return_hidden=True)
+        goal = model.predict_goals(hidden).numpy()[:, :2] if with_aux else None  # pick x, y - tcp (goal 0)
+        return one_shot(model, cache, pmask), goal
 
     rng = np.random.default_rng(0)
     for off in offsets:
         f = store.demo_start[demos] + np.minimum(off, store.demo_len[demos] - 1)
         g = store.demo_start[partner] + np.minimum(off, store.demo_len[partner] - 1)
-        own, swap, tgt = [], [], []
+        own, swap, tgt, goal, goal_true = [], [], [], [], []
         for i in range(0, len(f), 64):
             b = to_device(sampler.batch(rng, 0, augment=False, frames=f[i:i + 64]), sampler, torch.device("cpu"))
             bo = to_device(sampler.batch(rng, 0, augment=False, frames=g[i:i + 64]), sampler, torch.device("cpu"))
-            own.append(predict(b))
-            swap.append(predict({**b, "images": bo["images"]}))
+            (p, gp), (ps, _) = predict(b), predict({**b, "images": bo["images"]})
+            own.append(p)
+            swap.append(ps)
             tgt.append(b["targets"].numpy().reshape(-1, H, D))
+            if with_aux and "aux" in b:
+                goal.append(gp)
+                goal_true.append(b["aux"].numpy()[:, :2])
         own, swap, tgt = (np.concatenate(x)[:, :, :2].mean(1) for x in (own, swap, tgt))  # (demos, 2): dx, dy
         corr = lambda a, t: round(float(np.corrcoef(a, t)[0, 1]), 3) if a.std() > 0 and t.std() > 0 else 0.0  # noqa: E731
         out[str(off)] = {n: {"own": corr(own[:, k], tgt[:, k]), "other_layout": corr(swap[:, k], tgt[:, k]),
                              "mean_abs_err_bins": round(float(np.abs(own[:, k] - tgt[:, k]).mean()), 1),
                              "expert_std_bins": round(float(tgt[:, k].std()), 1)}
                          for k, n in ((0, "dx"), (1, "dy"))}
+        if goal:  # does the prefix know where the object is (auxiliary head), and does the expert head there?
+            gp, gt = np.concatenate(goal), np.concatenate(goal_true)
+            for k, n in ((0, "dx"), (1, "dy")):
+                out[str(off)][n].update({"aux_pick_vs_true": corr(gp[:, k], gt[:, k]),
+                                         "expert_vs_true_pick": corr(tgt[:, k], gt[:, k])})
     return {"demos": int(len(demos)), "offsets": out}
 
 
@@ -172,6 +186,10 @@ def main(argv=None) -> Dict:
                         f"dy {r['dy']['own']:+.2f} | {r['dy']['other_layout']:+.2f}   (mean |err| "
                         f"{r['dx']['mean_abs_err_bins']:.0f} / {r['dy']['mean_abs_err_bins']:.0f} bins; expert std "
                         f"{r['dx']['expert_std_bins']:.0f} / {r['dy']['expert_std_bins']:.0f})")
+            if "aux_pick_vs_true" in r["dx"]:
+                rows.append(f"             auxiliary head's pick x / y vs the true one: {r['dx']['aux_pick_vs_true']:+.2f} / "
+                            f"{r['dy']['aux_pick_vs_true']:+.2f}; expert's dx / dy vs the true pick x / y: "
+                            f"{r['dx']['expert_vs_true_pick']:+.2f} / {r['dy']['expert_vs_true_pick']:+.2f}")
     print("\n".join(rows))
     if a.json:
         with open(a.json, "w") as fh:

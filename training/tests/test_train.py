@@ -236,10 +236,11 @@ class TrainSmokeTest(unittest.TestCase):
                 train.main(warm_args + ["--n_embd=32"])
             with self.assertRaisesRegex(FileNotFoundError, "npm run dataset:goals"):
                 train.main(common + ["--steps=2", f"--out_dir={warm}", f"--init_from={out['checkpoint']}", "--aux_goals=1"])
-            w = train.main(warm_args + ["--keypoints=3", "--aux_goals=1", "--proprio_drop=[0,1]"])
+            w = train.main(warm_args + ["--keypoints=3", "--aux_goals=1", "--aux_layer=1", "--proprio_drop=[0,1]"])
             c = torch.load(w["checkpoint"])
             self.assertEqual(c["config"]["keypoints"], 3)
             self.assertEqual(c["config"]["proprio_drop"], [0, 1])
+            self.assertEqual(c["config"]["aux_layer"], 1)
             self.assertIn("aux_head.1.weight", c["model"])
             with open(os.path.join(warm, "log.jsonl")) as f:
                 recs = [json.loads(ln) for ln in f]
@@ -252,6 +253,7 @@ class TrainSmokeTest(unittest.TestCase):
             for r in look.values():
                 for dim in ("dx", "dy"):
                     self.assertTrue(-1 <= r[dim]["own"] <= 1 and -1 <= r[dim]["other_layout"] <= 1, r)
+                    self.assertTrue(-1 <= r[dim]["aux_pick_vs_true"] <= 1 and -1 <= r[dim]["expert_vs_true_pick"] <= 1, r)
             self.assertTrue(all(0 <= v < 1e4 for v in dg["goal_error_cm"].values()), dg)
             self.assertEqual(c["training"]["init_from"]["step"], 6)
             self.assertEqual(c["tokenizer"], a["tokenizer"])  # the warm start's tokenizer and stats
