@@ -2,12 +2,14 @@
 (goal 0 pick point, training/goals.py units) given the task. Held-out demos = new layouts."""
 import sys, time, json
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
-sys.path.insert(0, "/work/main")
+import os
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
 from training.data import FrameStore, random_shift
 torch.set_num_threads(1); torch.backends.mkldnn.enabled = False
 variant, shift, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 cams = sys.argv[4].split(",") if len(sys.argv) > 4 else ["agentview", "wrist"]
-store = FrameStore(["/work/main/data/object-p11.hdf5", "/work/main/data/object-p12.hdf5"], aux_goals=1)
+store = FrameStore([os.path.join(ROOT, "data/object-p11.hdf5"), os.path.join(ROOT, "data/object-p12.hdf5")], aux_goals=1)
 tasks = sorted(set(store.task_ids)); tix = np.array([tasks.index(t) for t in store.task_ids])
 nd = len(store.demo_len); held = np.arange(nd) % 5 == 0
 def frames(demos, offs):
