@@ -203,14 +203,12 @@ class VLA(nn.Module):
         prefix_mask = torch.cat([ones, attention_mask.to(x.dtype), ones[:, :1]], dim=1)  # (B, P)
         bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
         cache: List[KV] = []
-        hidden = x
+        read_at = self.cfg.aux_layer or len(self.blocks)  # the block whose output the auxiliary head reads
         for i, block in enumerate(self.blocks):
             x, kv = block(x, bias)
             cache.append(kv)
-            if i + 1 == self.cfg.aux_layer:
+            if i + 1 == read_at:
                 hidden = x
-        if self.cfg.aux_layer == 0:
-            hidden = x
         return (cache, prefix_mask, hidden) if return_hidden else (cache, prefix_mask)
 
     def predict_goals(self, hidden):
