@@ -36,11 +36,15 @@ export interface CollectArgs {
   perturb: number;
   /** Chance per step that a perturbation burst starts. @default 0.04 */
   perturbRate: number;
+  /** Cut every episode after this many control steps (the task's own limit when smaller).
+   * With --keep-failed this records the opening frames of many layouts cheaply: cut episodes
+   * are kept with success = 0 and failure "cut". */
+  maxSteps?: number;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N]';
 
 function int(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -93,6 +97,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--perturb': a.perturb = num(flag, need(), 0, 0.02); break;
       case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
+      case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }

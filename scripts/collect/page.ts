@@ -29,6 +29,8 @@ export interface EpisodeRequest {
   /** Execution perturbations (DART, src/expert/Perturbation.ts); omitted or scale 0 -> none.
    * The recorded action is always the expert's clean one. */
   perturb?: PerturbationOptions;
+  /** Stop after this many steps (below the task's limit); such an episode fails with "cut". */
+  maxSteps?: number;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -84,7 +86,9 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   let success = false;
   let failure: string | null = null;
   const t0 = performance.now();
-  for (let step = 0; step < instance.maxSteps; step++) {
+  const cut = req.maxSteps !== undefined && req.maxSteps < instance.maxSteps;
+  const steps = cut ? (req.maxSteps as number) : instance.maxSteps;
+  for (let step = 0; step < steps; step++) {
     const ta = performance.now();
     const state = sim.state();
     const proprio = sim.proprio();
@@ -106,7 +110,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
       break;
     }
   }
-  if (!success && !failure) failure = 'timeout';
+  if (!success && !failure) failure = cut ? 'cut' : 'timeout';
   ms.other = performance.now() - t0 - ms.sim - ms.render;
   const demo = rec.finish(success);
   const packed = toBase64(packDemo(demo));

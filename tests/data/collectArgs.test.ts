@@ -12,6 +12,9 @@ describe('collect arguments', () => {
     expect(a).toMatchObject({ suite: 'spatial', episodesPerTask: 2, out: 'data/x.hdf5', seed: 0, width: 64, height: 64, keepFailed: false, workers: 1 });
     expect(parseCollectArgs([...base, '--size', '96x48', '--seed', '7'])).toMatchObject({ width: 96, height: 48, seed: 7 });
     expect(worldOptions(a)).toEqual({});
+    expect(a.maxSteps).toBeUndefined();
+    expect(parseCollectArgs([...base, '--max-steps', '8', '--keep-failed'])).toMatchObject({ maxSteps: 8, keepFailed: true });
+    expect(() => parseCollectArgs([...base, '--max-steps', '0'])).toThrow(/--max-steps must be an integer >= 1/);
     expect(worldOptions(parseCollectArgs([...base, '--no-shadows']))).toEqual({ shadows: false });
   });
 
