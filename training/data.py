@@ -15,7 +15,7 @@ Invariants:
 - all randomness comes from the numpy Generator passed in (resumable, reproducible).
 """
 import os
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -50,9 +50,10 @@ class FrameStore:
     demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
 
     def __init__(self, paths: Sequence[str], aux_goals: int = 0):
-        demos, stats, aux = [], [], []
+        demos, stats, aux, n_per_path = [], [], [], []
         for p in paths:
             d, s = _load_source(p)
+            n_per_path.append(len(d))
             if not d:
                 raise ValueError(f"{p}: no demos")
             if aux_goals > 0:
@@ -65,8 +66,11 @@ class FrameStore:
         # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.
         self.aux = (np.concatenate([a for a, _ in aux]), np.concatenate([v for _, v in aux])) if aux else None
         self.paths = list(paths)
+        self.demo_source = np.concatenate([np.full(n, i, np.int64) for i, n in enumerate(n_per_path)])
         self.instructions = [d["instruction"] for d in demos]
         self.task_ids = [d["task_id"] for d in demos]
+        # An HDF5 demo records whether it succeeded; a LeRobot export has no such flag (counted as success).
+        self.demo_success = np.array([bool(d.get("success", True)) for d in demos], bool)
         self.demo_len = np.array([len(d["actions"]) for d in demos], np.int64)
         self.demo_start = np.concatenate([[0], np.cumsum(self.demo_len)[:-1]]).astype(np.int64)
         self.demo_of = np.repeat(np.arange(len(demos)), self.demo_len)
@@ -121,10 +125,23 @@ class ChunkSampler:
     """Batches of (images, instruction ids, proprio, target tokens) from a FrameStore split."""
 
     def __init__(self, store: FrameStore, demos: Sequence[int], tok, chunk_len: int, bins: int,
-                 stats: Dict, cameras: Sequence[str]):
+                 stats: Dict, cameras: Sequence[str], source_weights: Optional[Sequence[float]] = None):
         self.store, self.chunk_len, self.cameras = store, chunk_len, list(cameras)
         self.frames = np.concatenate([np.arange(store.demo_start[d], store.demo_start[d] + store.demo_len[d])
                                       for d in demos]) if len(demos) else np.zeros(0, np.int64)
+        # Sampling CDF over self.frames (None = uniform): each file's weight spread over its frames here.
+        self.cdf = None
+        if source_weights is not None and len(self.frames):
+            w = np.asarray(source_weights, np.float64)
+            if len(w) != len(store.paths) or not (w >= 0).all() or not np.isfinite(w).all():
+                raise ValueError(f"source weights must be {len(store.paths)} non-negative numbers (one per data "
+                                 f"file), got {list(source_weights)}")
+            src = store.demo_source[store.demo_of[self.frames]]
+            count = np.bincount(src, minlength=len(w)).astype(np.float64)
+            if (w[count > 0] == 0).all():
+                raise ValueError("source weights: every file with frames in this split has weight 0")
+            p = w[src] / count[src]
+            self.cdf = np.cumsum(p / p.sum())
         self.tokens = encode_actions(store.actions, stats["action_low"], stats["action_high"], bins)  # (F, 7)
         enc = [tok.encode(s) for s in store.instructions]
         self.ids = np.array([e[0] for e in enc], np.int64)  # (n_demos, L)
@@ -142,11 +159,26 @@ class ChunkSampler:
         end = self.store.demo_start[d] + self.store.demo_len[d] - 1
         return np.minimum(f[:, None] + np.arange(self.chunk_len)[None, :], end[:, None])
 
+    def chunk_targets(self, f: np.ndarray) -> np.ndarray:
+        """(B,) frames -> (B, H * 7) target tokens, [step][dim]; -100 for the steps past the end of a
+        demo that did not succeed (no label there), the last action repeated past a successful one."""
+        d = self.store.demo_of[f]
+        tgt = self.tokens[self.chunk_rows(f)]  # (B, H, 7)
+        past = f[:, None] + np.arange(self.chunk_len)[None, :] > (self.store.demo_start[d] + self.store.demo_len[d] - 1)[:, None]
+        tgt[past & ~self.store.demo_success[d][:, None]] = -100
+        return tgt.reshape(len(f), -1)
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n frames of the split: uniformly, or by the per-file weights."""
+        if self.cdf is None:
+            return self.frames[rng.integers(0, len(self.frames), n)]
+        return self.frames[np.minimum(np.searchsorted(self.cdf, rng.random(n), side="right"), len(self.frames) - 1)]
+
     def batch(self, rng: np.random.Generator, batch_size: int, augment: bool, frames=None) -> Dict[str, np.ndarray]:
         """Images stay uint8 (B, H, W, 3), already shifted when augment; `jitter` (n_cam, B, 2)
         holds the (contrast, brightness) factors (ones without augment). images_to_model applies
         them and the normalisation on the training device (cheap there, slow in numpy)."""
-        f = self.frames[rng.integers(0, len(self.frames), batch_size)] if frames is None else np.asarray(frames)
+        f = self.draw(rng, batch_size) if frames is None else np.asarray(frames)
         d = self.store.demo_of[f]
         imgs = [self.store.images[c][f] for c in self.cameras]
         jitter = np.ones((len(self.cameras), len(f), 2), np.float32)
@@ -157,7 +189,7 @@ class ChunkSampler:
         return {
             "images": imgs, "jitter": jitter,
             "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
-            "targets": self.tokens[self.chunk_rows(f)].reshape(len(f), -1),  # (B, H * 7), [step][dim]
+            "targets": self.chunk_targets(f),  # (B, H * 7), [step][dim]
             **({"aux": self.store.aux[0][f], "aux_valid": self.store.aux[1][f]} if self.store.aux is not None else {}),
         }
 

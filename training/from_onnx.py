@@ -93,7 +93,9 @@ def rebuild(model_dir: str) -> dict:
     training = m.get("training") or {}
     if "config" not in training:
         raise ValueError(f"{model_dir}/manifest.json: training.config is missing, so the model's shape is unknown")
-    cfg = config_from_dict(training["config"])
+    # The training-only auxiliary goal head is never exported, so it cannot come back: the rebuilt model
+    # has none (a warm start with --aux_goals gives it a fresh one).
+    cfg = config_from_dict({**training["config"], "aux_goals": 0, "aux_layer": 0})
     with open(os.path.join(model_dir, m["tokenizer"]["file"])) as f:
         tok = Tokenizer(json.load(f))
     probe = probe_model(cfg)

@@ -70,6 +70,10 @@ class TrainConfig:
     init_from: str = ""
     stop_step: int = 0  # > 0: stop (with a checkpoint) after this step; the lr schedule still spans `steps`
     aux_weight: float = 1.0  # weight of the auxiliary goal loss (model --aux_goals > 0; training/goals.py)
+    # Share of each training batch per --data file (same order), e.g. [1, 1] = half from each;
+    # () = every frame equally likely. For mixing many one-frame layout demos (collect --max-steps
+    # 1 --keep-failed) into the demos without them drowning, or vanishing among, the long demos.
+    data_weights: Tuple[float, ...] = ()
 
 
 def parse_args(argv) -> Tuple[TrainConfig, dict]:
@@ -121,7 +125,9 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
     K = masks.shape[0] // b["targets"].size(0)
     targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
     m = torch.from_numpy(masks).to(targets.device)
-    tokens = torch.where(m, torch.full_like(targets, cfg.mask_id), targets)
+    # Steps without a label (target -100: past the end of a demo that did not succeed) are always masked
+    # on input and left out of the loss.
+    tokens = torch.where(m | (targets < 0), torch.full_like(targets, cfg.mask_id), targets)
     with_aux = cfg.aux_goals > 0 and "aux" in b
     with autocast():
         cache, prefix_mask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"],
@@ -133,7 +139,11 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
     if pred is not None:
         per = F.smooth_l1_loss(pred, b["aux"], reduction="none") * b["aux_valid"]
         aux_loss = per.sum() / b["aux_valid"].sum().clamp(min=1.0)
-    return F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100), logits, t, aux_loss
+    if bool((t >= 0).any()):
+        loss = F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100)
+    else:  # no labelled masked position in the batch (mean over nothing would be NaN)
+        loss = logits.sum() * 0.0
+    return loss, logits, t, aux_loss
 
 
 @torch.no_grad()
@@ -158,7 +168,7 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     settings = make_settings({"rounds": min(12, N), "temperature": 0.0})
     with autocast():
         cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
-    dec_ok, bin_err = 0, 0.0
+    dec_ok, dec_n, bin_err, err_n = 0, 0, 0.0, 0
     for i in range(c.eval_decode_samples):
         ci, pi = [(k[i:i + 1], v[i:i + 1]) for k, v in cache], pmask[i:i + 1]
 
@@ -170,12 +180,15 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
         out = decode(tokens_to_logits, (model.cfg.chunk_len, model.cfg.action_dim), model.cfg.mask_id,
                      settings, rng=Rng(i)).tokens
         tgt = b["targets"][i].cpu().numpy()
-        dec_ok += int((out == tgt).sum())
-        bin_err += float(np.abs(out.astype(np.int64) - tgt).mean())
+        lab = tgt >= 0  # labelled steps only
+        dec_ok += int((out == tgt)[lab].sum())
+        dec_n += int(lab.sum())
+        bin_err += float(np.abs(out.astype(np.int64) - tgt)[lab].mean()) if lab.any() else 0.0
+        err_n += int(lab.any())
     model.train()
     return {"eval_loss": float(np.mean(losses)), "eval_masked_acc": correct / max(1, total),
-            "eval_decode_acc": dec_ok / (N * c.eval_decode_samples),
-            "eval_decode_bin_err": bin_err / c.eval_decode_samples,
+            "eval_decode_acc": dec_ok / max(1, dec_n),
+            "eval_decode_bin_err": bin_err / max(1, err_n),
             **({"eval_aux_loss": float(np.mean(aux_losses))} if aux_losses else {})}
 
 
@@ -254,8 +267,10 @@ def main(argv=None) -> dict:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
     train_demos, eval_demos = split_demos(store, c.eval_demos)
-    mk = lambda demos: ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras)  # noqa: E731
-    train_s, eval_s = mk(train_demos), (mk(eval_demos) if eval_demos else None)
+    if c.data_weights and len(c.data_weights) != len(c.data):
+        raise ValueError(f"--data_weights has {len(c.data_weights)} numbers for {len(c.data)} --data files")
+    mk = lambda demos, w=None: ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w)  # noqa: E731
+    train_s, eval_s = mk(train_demos, c.data_weights or None), (mk(eval_demos) if eval_demos else None)
     print(f"data: {len(store.demo_len)} demos, {store.n_frames} frames ({len(train_s)} train, "
           f"{0 if eval_s is None else len(eval_s)} held out in demos {eval_demos}); vocab {tok.vocab_size}; "
           f"loaded in {time.time() - t0:.1f}s", flush=True)

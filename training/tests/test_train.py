@@ -18,10 +18,12 @@ import torch
 
 from training import train
 from training.action_codec import ActionCodec
+from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, encode_actions, images_to_model, random_shift, split_demos
 from training.export_onnx import main as export_main
 from training.goals import goals_path
 from training.manifest import load_manifest
+from training.model import VLA
 from training.preprocess import image_to_tensor
 from training.tokenizer import build_tokenizer
 
@@ -35,7 +37,7 @@ TINY = ["--image_size=16", "--vision_channels=[4,8]", "--n_layer=2", "--n_head=2
 OBJECTS = ["cube", "bowl"]  # with_objects=True: two objects in `states` and a goals sidecar
 
 
-def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False):
+def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False, success=1):
     """A few random demos in layout_version 1 (only what the readers read), stats as the TS writer.
     with_objects: `states` rows also hold two objects (position + quaternion) and
     <name>.goals.json (scripts/datasetGoals.ts) says "put the cube in the bowl" for every demo."""
@@ -52,7 +54,7 @@ def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False)
                 T = int(rng.integers(5, 12))
                 g = data.create_group(f"demo_{i}")
                 g.attrs.update(num_samples=T, task_id=task_id, seed=i, instruction=phrases[k % len(phrases)],
-                               paraphrase_index=k % len(phrases), success=1, scene="{}")
+                               paraphrase_index=k % len(phrases), success=success, scene="{}")
                 obs = g.create_group("obs")
                 for key in ("agentview_rgb", "eye_in_hand_rgb"):
                     obs[key] = rng.integers(0, 256, (T, size, size, 3), dtype=np.uint8)
@@ -137,6 +139,61 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual(x2.shape, x.shape)
         self.assertFalse(np.allclose(x2.numpy(), want))
         self.assertTrue(((x2 * 0.25 + 0.5) >= -1e-6).all() and ((x2 * 0.25 + 0.5) <= 1 + 1e-6).all())
+
+    def test_a_demo_that_did_not_succeed_has_no_labels_past_its_end(self):
+        # collect --max-steps N --keep-failed: cut demos end mid-motion, so the steps after the cut are
+        # not labelled (-100) instead of padded with the last action as after a success
+        cut = os.path.join(self.dir, "cut.hdf5")
+        write_tiny_hdf5(cut, success=0)
+        store = FrameStore([cut, self.path])
+        n_cut = len(store.demo_len) // 2
+        self.assertFalse(store.demo_success[:n_cut].any())
+        self.assertTrue(store.demo_success[n_cut:].all())
+        np.testing.assert_array_equal(store.demo_source, [0] * n_cut + [1] * n_cut)
+        tok = build_tokenizer(store.all_instructions(), max_length=10)
+        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0.0] * 8,
+                 "proprio_std": [1.0] * 8, "action_low": [-0.03] * 6 + [-1.0], "action_high": [0.03] * 6 + [1.0]}
+        demos = list(range(len(store.demo_len)))
+        s = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview", "wrist"))
+        self.assertEqual(len(s), store.n_frames)
+        last_cut = store.demo_start[0] + store.demo_len[0] - 1
+        last_ok = store.demo_start[n_cut] + store.demo_len[n_cut] - 1
+        tgt = s.chunk_targets(np.array([last_cut - 1, last_ok - 1])).reshape(2, 4, 7)
+        want = [encode_actions(store.actions[f], stats["action_low"], stats["action_high"], 32) for f in (last_cut, last_ok)]
+        np.testing.assert_array_equal(tgt[0, 1], want[0])
+        self.assertTrue((tgt[0, 2:] == -100).all())  # cut demo: no label after its last step
+        np.testing.assert_array_equal(tgt[1, 3], want[1])  # successful demo: the last action repeated
+        # the loss never sees an unlabelled step and never reveals one as an input token
+        model = VLA(apply_overrides(ModelConfig(), {**parse_cli_overrides(TINY), "instr_vocab_size": tok.vocab_size}))
+        b = train.to_device(s.batch(np.random.default_rng(0), 2, augment=False, frames=[last_cut - 1, last_cut]), s, "cpu")
+        masks = np.zeros((2, 28), bool)
+        masks[:, 0] = True  # step 0 masked: labelled for both frames
+        loss, _, t, _ = train.masked_loss(model, b, masks, lambda: torch.autocast(device_type="cpu", enabled=False))
+        self.assertEqual(int((t >= 0).sum()), 2)
+        self.assertTrue(np.isfinite(loss.item()))
+        masks[:, 0], masks[:, 27] = False, True  # only step 3 masked: unlabelled for both -> loss 0, no NaN
+        loss, _, t, _ = train.masked_loss(model, b, masks, lambda: torch.autocast(device_type="cpu", enabled=False))
+        self.assertEqual((int((t >= 0).sum()), loss.item()), (0, 0.0))
+
+    def test_data_weights_set_each_files_share_of_a_batch(self):
+        other = os.path.join(self.dir, "other.hdf5")
+        write_tiny_hdf5(other, demos_per_task=1, seed=3)
+        store = FrameStore([self.path, other])
+        tok = build_tokenizer(store.all_instructions(), max_length=10)
+        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0.0] * 8,
+                 "proprio_std": [1.0] * 8, "action_low": [-0.03] * 6 + [-1.0], "action_high": [0.03] * 6 + [1.0]}
+        demos = list(range(len(store.demo_len)))
+        rng = np.random.default_rng(0)
+        for w, share in (([1, 1], 0.5), ([1, 3], 0.75), ([1, 0], 0.0)):
+            s = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), w)
+            src = store.demo_source[store.demo_of[s.draw(rng, 20000)]]
+            self.assertAlmostEqual(src.mean(), share, delta=0.015)
+        uniform = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",))
+        share = store.demo_len[store.demo_source == 1].sum() / store.n_frames
+        self.assertAlmostEqual(store.demo_source[store.demo_of[uniform.draw(rng, 20000)]].mean(), share, delta=0.015)
+        for bad in ([1], [1, -1], [0, 0]):
+            with self.assertRaises(ValueError):
+                ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), bad)
 
     def test_random_shift_is_a_translation(self):
         x = np.random.default_rng(2).random((3, 16, 16, 3)).astype(np.float32)
@@ -267,6 +324,36 @@ class TrainSmokeTest(unittest.TestCase):
                                 os.path.join(kp_fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
+
+    def test_film_vision_with_layout_demos_trains_exports_and_rebuilds(self):
+        # the session-8 recipe in miniature: one-frame cut "layout" demos (success 0) mixed 1:1 into demos,
+        # FiLM convs with a stride-1 layer, pooled patches and keypoints; export, parity, rebuild from ONNX
+        from training.from_onnx import rebuild
+        with tempfile.TemporaryDirectory() as d:
+            demos, layouts = os.path.join(d, "demos.hdf5"), os.path.join(d, "layouts.hdf5")
+            write_tiny_hdf5(demos, with_objects=True)
+            write_tiny_hdf5(layouts, with_objects=True, success=0, seed=4)
+            out = train.main([f"--data={layouts},{demos}", "--data_weights=[1,1]", "--batch_size=4", "--eval_demos=2",
+                              "--eval_interval=2", "--eval_batches=1", "--eval_decode_samples=2", "--log_interval=1",
+                              "--warmup_steps=1", "--num_threads=1", "--steps=2", f"--out_dir={os.path.join(d, 'run')}",
+                              "--film=1", "--vision_strides=[2,1]", "--patch_pool=2", "--keypoints=2",
+                              "--aux_goals=1", "--aux_layer=1"] + TINY)
+            c = torch.load(out["checkpoint"])
+            self.assertEqual({k: c["config"][k] for k in ("film", "vision_strides", "patch_pool")},
+                             {"film": 1, "vision_strides": [2, 1], "patch_pool": 2})
+            self.assertTrue(all(np.isfinite(out["last_eval"][k]) for k in ("eval_loss", "eval_decode_acc")))
+            model_dir, fx = os.path.join(d, "model"), os.path.join(d, "fx")
+            export_main(["--checkpoint", out["checkpoint"], "--out", model_dir, "--fixtures", fx])
+            m = load_manifest(os.path.join(model_dir, "manifest.json"))
+            self.assertEqual(m["cache"]["prefixLength"], 2 * (16 + 1) + 10 + 1)  # 4 x 4 pooled patches + keypoints
+            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), model_dir,
+                                os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
+            ck = rebuild(model_dir)  # every exported weight comes back; the training-only aux head does not
+            self.assertEqual(set(ck["model"]), {k for k in c["model"] if not k.startswith("aux_head.")})
+            for k, v in ck["model"].items():
+                self.assertTrue(torch.allclose(v, c["model"][k]), k)
 
 
 if __name__ == "__main__":
