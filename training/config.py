@@ -1,23 +1,38 @@
 """Model configuration (nanoGPT style): one dataclass with defaults, validated overrides that
 reject unknown keys, saved next to the weights and into the manifest's training info.
 
-Invariants checked by validate(): n_embd % n_head == 0; image_size divisible by
-2 ** len(vision_channels) (each vision conv halves the image); the mask id is bins, so the
-action vocabulary is bins + 1.
+Invariants checked by validate(): n_embd % n_head == 0; image_size divisible by the product of
+the vision strides (2 each unless vision_strides says otherwise) and patch_pool; the mask id is
+bins, so the action vocabulary is bins + 1.
 """
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film"})
+# Fields left out of to_dict while at their default (off), so configs and manifests written before
+# they existed stay byte-identical.
+OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1}
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     image_size: int = 64  # square camera images, both cameras (manifest cameras[].width/height)
     cameras: Tuple[str, ...] = ("agentview", "wrist")
-    vision_channels: Tuple[int, ...] = (32, 64, 128)  # one 3x3 stride-2 conv each: 64px -> 8x8 patches
+    vision_channels: Tuple[int, ...] = (32, 64, 128)  # one 3x3 conv each: 64px -> 8x8 patches at stride 2
+    # Stride of each vision conv (1 or 2), same length as vision_channels; () = all 2. Stride-1
+    # layers keep the resolution that keypoints need to place small objects (a 64 px view with
+    # strides 2, 1, 2, 1 gives a 16 x 16 map).
+    vision_strides: Tuple[int, ...] = ()
+    # Average-pool the last feature map by this factor before it becomes patch tokens (a 16 x 16
+    # map with 4 gives 4 x 4 = 16 tokens per camera); 1 = every cell is a token.
+    patch_pool: int = 1
+    # 1 = FiLM (Perez et al. 2018, as in RT-1): every vision conv's channels are scaled and shifted
+    # by the instruction (the layer-normed mean of its token embeddings), so the convs look for the
+    # named object from the first layer on, instead of the transformer binding words to patches
+    # later. Starts as the identity (zero-initialised). 0 = off.
+    film: int = 0
     instr_vocab_size: int = 64  # from the tokenizer (len(vocab))
     max_instr_len: int = 32  # tokenizer maxLength
     proprio_dim: int = 8  # [x, y, z, qx, qy, qz, qw, opening]
@@ -52,8 +67,19 @@ class ModelConfig:
     proprio_drop: Tuple[int, ...] = ()
 
     @property
+    def strides(self) -> Tuple[int, ...]:
+        return self.vision_strides or (2,) * len(self.vision_channels)
+
+    def map_side(self, layers: int) -> int:
+        """Side of the feature map after the first `layers` vision convs."""
+        side = self.image_size
+        for s in self.strides[:layers]:
+            side //= s
+        return side
+
+    @property
     def n_patches(self) -> int:
-        side = self.image_size // (2 ** len(self.vision_channels))
+        side = self.map_side(len(self.vision_channels)) // self.patch_pool
         return side * side
 
     @property
@@ -99,9 +125,17 @@ class ModelConfig:
              f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}); change one of them")
         need(len(self.vision_channels) >= 1 and all(isinstance(c, int) and c >= 1 for c in self.vision_channels),
              f"vision_channels must be a non-empty tuple of positive ints, got {self.vision_channels!r}")
-        need(self.image_size % (2 ** len(self.vision_channels)) == 0,
-             f"image_size ({self.image_size}) must be divisible by 2**len(vision_channels) "
-             f"= {2 ** len(self.vision_channels)}")
+        need(not self.vision_strides or (len(self.vision_strides) == len(self.vision_channels)
+                                        and all(st in (1, 2) for st in self.vision_strides)),
+             f"vision_strides must be () or one stride (1 or 2) per vision conv ({len(self.vision_channels)}), "
+             f"got {self.vision_strides!r}")
+        total = self.patch_pool
+        for st in self.strides:
+            total *= st
+        need(self.image_size % total == 0,
+             f"image_size ({self.image_size}) must be divisible by the product of the vision strides and "
+             f"patch_pool = {total}")
+        need(self.film in (0, 1), f"film must be 0 (off) or 1, got {self.film!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,
              f"proprio_drop must be distinct indices in [0, {self.proprio_dim}), not all of them, got {self.proprio_drop!r}")
@@ -112,8 +146,8 @@ class ModelConfig:
 
     def to_dict(self) -> Dict[str, Any]:
         d = asdict(self)
-        for k in ("proprio_drop", "aux_layer"):  # absent when off: older configs and manifests stay byte-identical
-            if not d[k]:
+        for k, off in OMIT_AT_DEFAULT.items():
+            if d[k] == off or (isinstance(off, tuple) and tuple(d[k]) == off):
                 del d[k]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 

@@ -107,7 +107,9 @@ class SpatialSoftmax(nn.Module):
 
 
 class VisionEncoder(nn.Module):
-    """A few 3x3 stride-2 convs; every cell of the last feature map is one patch token. With
+    """A few 3x3 convs (stride 2 each, or cfg.vision_strides); every cell of the last feature map
+    (average-pooled by cfg.patch_pool) is one patch token. With cfg.film, each conv's output
+    channels are scaled and shifted by the instruction before its activation (FiLM). With
     cfg.keypoints > 0, one more token: spatial-softmax keypoints of the feature map after conv
     cfg.keypoint_layer, through a small MLP whose last layer starts at zero (so keypoints added to a
     trained model start as one constant token and grow in from there)."""
@@ -115,26 +117,35 @@ class VisionEncoder(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         layers, c_in = [], 3
-        for c_out in cfg.vision_channels:
-            layers += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GELU()]
+        for c_out, stride in zip(cfg.vision_channels, cfg.strides):
+            layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), nn.GELU()]
             c_in = c_out
         self.convs = nn.Sequential(*layers)  # conv i is convs[2 i], its activation convs[2 i + 1]
+        self.pool = cfg.patch_pool
+        if cfg.film:  # per conv: instruction vector (C) -> (gamma, beta) over its channels
+            self.film = nn.ModuleList([nn.Linear(cfg.n_embd, 2 * c) for c in cfg.vision_channels])
         self.proj = nn.Linear(c_in, cfg.n_embd)
         self.pos = nn.Parameter(torch.zeros(1, cfg.n_patches, cfg.n_embd))
         self.kp_at = cfg.keypoint_layer - 1 if cfg.keypoints > 0 else -1
         if cfg.keypoints > 0:
             self.keypoints = SpatialSoftmax(cfg.vision_channels[self.kp_at], cfg.keypoints,
-                                            cfg.image_size // 2 ** cfg.keypoint_layer)
+                                            cfg.map_side(cfg.keypoint_layer))
             self.kp_mlp = nn.Sequential(nn.Linear(2 * cfg.keypoints, cfg.n_embd), nn.GELU(),
                                         nn.Linear(cfg.n_embd, cfg.n_embd))
             self.kp_pos = nn.Parameter(torch.zeros(1, 1, cfg.n_embd))
 
-    def forward(self, img):  # img (B, 3, H, W), normalised per the manifest
+    def forward(self, img, instr=None):  # img (B, 3, H, W), normalised per the manifest; instr (B, C) with film
         f, kp = img, None
-        for i, layer in enumerate(self.convs):
-            f = layer(f)  # (B, c, h, w)
-            if i == 2 * self.kp_at + 1:
+        for i in range(0, len(self.convs), 2):
+            f = self.convs[i](f)  # (B, c, h, w)
+            if hasattr(self, "film"):
+                gamma, beta = self.film[i // 2](instr).chunk(2, dim=1)  # (B, c) each
+                f = f * (1.0 + gamma[:, :, None, None]) + beta[:, :, None, None]
+            f = self.convs[i + 1](f)
+            if i // 2 == self.kp_at:
                 kp = self.kp_mlp(self.keypoints(f)).unsqueeze(1) + self.kp_pos  # (B, 1, C)
+        if self.pool > 1:
+            f = F.avg_pool2d(f, self.pool)
         f = f.flatten(2).transpose(1, 2)  # (B, h*w, c), row-major patches
         patches = self.proj(f) + self.pos  # (B, P_img, C)
         return patches if kp is None else torch.cat([patches, kp], dim=1)  # (B, P_img [+ 1], C)
@@ -145,6 +156,12 @@ class VisionEncoder(nn.Module):
             nn.init.zeros_(self.kp_mlp[2].weight)
             nn.init.zeros_(self.kp_mlp[2].bias)
 
+    def init_film(self):
+        """FiLM starts as the identity (gamma = beta = 0), so adding it changes nothing at step 0."""
+        for lin in getattr(self, "film", []):
+            nn.init.zeros_(lin.weight)
+            nn.init.zeros_(lin.bias)
+
 
 class VLA(nn.Module):
     def __init__(self, cfg: ModelConfig):
@@ -154,6 +171,8 @@ class VLA(nn.Module):
         self.vision = nn.ModuleList([VisionEncoder(cfg) for _ in cfg.cameras])
         self.instr_emb = nn.Embedding(cfg.instr_vocab_size, C)
         self.instr_pos = nn.Parameter(torch.zeros(1, cfg.max_instr_len, C))
+        if cfg.film:  # the instruction vector FiLM reads: mean token embedding, layer-normed to unit scale
+            self.film_norm = nn.LayerNorm(C)
         self.proprio_proj = nn.Linear(cfg.proprio_dim, C)
         if cfg.proprio_drop:  # a constant 0/1 mask over the proprio inputs (not a weight)
             keep = torch.ones(cfg.proprio_dim)
@@ -171,6 +190,7 @@ class VLA(nn.Module):
             nn.init.normal_(p, std=0.02)
         for v in self.vision:
             v.init_keypoints()
+            v.init_film()
 
     @staticmethod
     def _init_weights(m):
@@ -183,6 +203,14 @@ class VLA(nn.Module):
         """Parameters of the deployed model: the training-only auxiliary head is not counted."""
         return sum(p.numel() for n, p in self.named_parameters() if not n.startswith("aux_head."))
 
+    def instruction_vector(self, input_ids, attention_mask):
+        """(B, C) what FiLM reads: the layer-normed mean of the instruction's token embeddings
+        (padding left out); None when cfg.film is off."""
+        if not self.cfg.film:
+            return None
+        m = attention_mask.to(self.instr_pos.dtype).unsqueeze(-1)  # (B, L, 1)
+        return self.film_norm((self.instr_emb(input_ids) * m).sum(1) / m.sum(1).clamp(min=1.0))
+
     def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
                       return_hidden: bool = False):
         """images: one (B, 3, H, W) float tensor per camera in cfg.cameras order; input_ids,
@@ -192,7 +220,8 @@ class VLA(nn.Module):
         return_hidden: also the prefix state (B, P, C) the auxiliary head reads: the last block's
         output, or with cfg.aux_layer = L > 0 block L's output."""
         B = input_ids.size(0)
-        parts = [enc(img) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
+        instr = self.instruction_vector(input_ids, attention_mask)  # None without FiLM
+        parts = [enc(img, instr) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
         if self.cfg.proprio_drop:
             proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends

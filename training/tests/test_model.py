@@ -15,7 +15,8 @@ def full_sequence_reference(model: VLA, images, ids, mask, proprio, tokens):
     """Independent reference: one pass over [prefix | actions] with a (T, T) block-causal mask.
     Returns (prefix hidden states after the last block, action logits)."""
     cfg = model.cfg
-    parts = [enc(img) for enc, img in zip(model.vision, images)]
+    instr = model.instruction_vector(ids, mask)  # FiLM input (None when off)
+    parts = [enc(img, instr) for enc, img in zip(model.vision, images)]
     parts += [model.instr_emb(ids) + model.instr_pos, model.proprio_proj(proprio).unsqueeze(1)]
     prefix = torch.cat(parts, 1)
     P, N = prefix.size(1), tokens.size(1)
@@ -117,6 +118,44 @@ class ModelTest(unittest.TestCase):
             cache, pmask = model.encode_prefix(self.images, self.ids, self.mask, self.proprio)
             logits = model.decode_actions(self.tokens, cache, pmask)[..., : cfg.bins]
         self.assertLess((logits - logits_ref).abs().max().item(), 1e-5)
+
+    def test_film_strides_and_pooling_condition_the_vision_on_the_instruction(self):
+        # the session-8 vision: FiLM convs at strides 2,1,2 (8 x 8 map), pooled 2 -> 4 patches, keypoints
+        cfg = apply_overrides(self.cfg, {"film": 1, "vision_strides": [2, 1, 2], "patch_pool": 2, "keypoints": 4,
+                                         "keypoint_layer": 3})
+        self.assertEqual((cfg.map_side(3), cfg.n_patches, cfg.tokens_per_camera), (8, 16, 17))
+        for bad in ({"vision_strides": [2, 2]}, {"vision_strides": [2, 3, 2]}, {"patch_pool": 3}, {"film": 2}):
+            with self.assertRaises(ValueError):
+                apply_overrides(cfg, bad)
+        self.assertEqual({k: cfg.to_dict()[k] for k in ("film", "vision_strides", "patch_pool")},
+                         {"film": 1, "vision_strides": [2, 1, 2], "patch_pool": 2})
+        self.assertFalse({"film", "vision_strides", "patch_pool"} & set(self.cfg.to_dict()))  # off: not written
+        torch.manual_seed(2)
+        model = VLA(cfg).eval()
+        other = self.ids.clone()
+        other[0, :3] = torch.tensor([5, 6, 7])
+        with torch.no_grad():
+            enc, instr = model.vision[1], model.instruction_vector(self.ids, self.mask)
+            t0 = enc(self.images[1], instr)
+            # FiLM starts as the identity: the instruction does not reach the patches yet
+            self.assertTrue(torch.equal(t0, enc(self.images[1], model.instruction_vector(other, self.mask))))
+            for lin in enc.film:
+                torch.nn.init.normal_(lin.weight, std=0.1)
+            self.assertFalse(torch.allclose(enc(self.images[1], instr), t0))
+            t1 = enc(self.images[1], model.instruction_vector(other, self.mask))
+            self.assertFalse(torch.allclose(t1[0], enc(self.images[1], instr)[0]))  # sample 0's words changed
+            self.assertTrue(torch.allclose(t1[1], enc(self.images[1], instr)[1]))  # sample 1's did not
+            prefix_ref, logits_ref = full_sequence_reference(model, self.images, self.ids, self.mask, self.proprio,
+                                                             self.tokens)
+            cache, pmask = model.encode_prefix(self.images, self.ids, self.mask, self.proprio)
+            self.assertEqual(cache[0][0].size(2), cfg.prefix_len)
+            logits = model.decode_actions(self.tokens, cache, pmask)[..., : cfg.bins]
+            self.assertLess((logits - logits_ref).abs().max().item(), 1e-5)
+            # a padded instruction position still changes nothing, FiLM included
+            ids = self.ids.clone()
+            ids[1, 7] = 9
+            c2, _ = model.encode_prefix(self.images, ids, self.mask, self.proprio)
+            self.assertTrue(torch.equal(model.decode_actions(self.tokens, c2, pmask)[..., : cfg.bins], logits))
 
     def test_proprio_drop_hides_those_inputs_and_nothing_else(self):
         cfg = apply_overrides(self.cfg, {"proprio_drop": [0, 1]})
