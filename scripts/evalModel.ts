@@ -35,28 +35,48 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
   const episodes = loadEpisodes(args);
   const log = (s: string) => args.quiet || process.stderr.write(s);
   const t0 = Date.now();
-  const b = await openEvalBrowser();
+  // One browser (own server and page) per worker; episodes go to whichever is free, and the rows
+  // are put back in episode order, so the report does not depend on --workers.
+  const nWorkers = Math.max(1, Math.min(args.workers, episodes.length));
+  const opened = await Promise.allSettled(Array.from({ length: nWorkers }, () => openEvalBrowser()));
+  const browsers = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) {
+    await Promise.all(browsers.map((x) => x.close()));
+    throw failed.reason;
+  }
   const rows: EpisodeRow[] = [];
   const chunks: ChunkStats[] = [];
   try {
-    const init = await b.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: args.backend });
-    log(`eval: ${init.manifest.name} on ${init.backend.name} (${init.backend.threads} WASM threads, adapter: ${init.backend.adapter}), loaded in ${init.loadMs.toFixed(0)} ms\n`);
+    const inits = await Promise.all(browsers.map((x) => x.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: args.backend })));
+    const init = inits[0];
+    log(`eval: ${init.manifest.name} on ${init.backend.name} (${init.backend.threads} WASM threads, adapter: ${init.backend.adapter}), loaded in ${init.loadMs.toFixed(0)} ms${nWorkers > 1 ? `, ${nWorkers} browsers in parallel` : ''}\n`);
     const { executeSteps: _closedLoop, ...decoding } = init.manifest.decoding;
     const decoder = { ...decoding, ...args.decoder } as Record<string, unknown>;
-    for (const [i, ep] of episodes.entries()) {
-      const res = await b.call('episode', {
-        task: ep.task,
-        seed: ep.seed,
-        instruction: ep.instruction,
-        decoder: args.decoder,
-        executeSteps: args.executeSteps,
-        prefixCache: args.prefixCache,
-        policySeed: args.seed,
-      });
+    const results: { row: EpisodeRow; chunks: ChunkStats[] }[] = new Array(episodes.length);
+    let next = 0;
+    let finished = 0;
+    await Promise.all(browsers.map(async (w) => {
+      while (next < episodes.length) {
+        const i = next++;
+        const ep = episodes[i];
+        const res = await w.call('episode', {
+          task: ep.task,
+          seed: ep.seed,
+          instruction: ep.instruction,
+          decoder: args.decoder,
+          executeSteps: args.executeSteps,
+          prefixCache: args.prefixCache,
+          policySeed: args.seed,
+        });
+        results[i] = res;
+        const r = res.row;
+        log(`${String(++finished).padStart(4)}/${episodes.length} ${r.task.padEnd(50)} seed ${String(r.seed).padEnd(10)} ${r.success ? 'success' : (r.failure ?? '')} ${r.steps} steps${r.detail ? ` (${r.detail.slice(0, 120)})` : ''}\n`);
+      }
+    }));
+    for (const res of results) {
       rows.push(res.row);
       chunks.push(...res.chunks);
-      const r = res.row;
-      log(`${String(i + 1).padStart(4)}/${episodes.length} ${r.task.padEnd(50)} seed ${String(r.seed).padEnd(10)} ${r.success ? 'success' : (r.failure ?? '')} ${r.steps} steps${r.detail ? ` (${r.detail.slice(0, 120)})` : ''}\n`);
     }
     const wallSeconds = (Date.now() - t0) / 1000;
     const perTask = new Map<string, number>();
@@ -81,7 +101,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
     });
     return { ...report, decode };
   } finally {
-    await b.close();
+    await Promise.all(browsers.map((x) => x.close()));
   }
 }
 

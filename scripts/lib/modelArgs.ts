@@ -33,14 +33,17 @@ export interface ModelEvalArgs {
   out?: string;
   md?: string;
   quiet: boolean;
+  /** Browsers running episodes in parallel; the report is the same as with one (episode order kept),
+   * except the latencies, which then share the CPU. @default 1 */
+  workers: number;
 }
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
-const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--out', '--md'];
+const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--out', '--md', '--workers'];
 const BOOL_FLAGS = ['--no-prefix-cache', '--quiet', '--help'];
 
 function intArg(flag: string, v: string, min: number): number {
@@ -106,6 +109,7 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
     out: vals.get('--out'),
     md: vals.get('--md'),
     quiet: vals.has('--quiet'),
+    workers: vals.has('--workers') ? intArg('--workers', vals.get('--workers')!, 1) : 1,
   };
 }
 

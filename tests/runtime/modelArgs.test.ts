@@ -11,9 +11,9 @@ const base = ['--policy', 'model', '--model', 'models/test-random/'];
 
 describe('parseModelArgs', () => {
   it('parses every flag, maps --remask drop to the residual rule, defaults the rest', () => {
-    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md']);
-    expect(a).toMatchObject({ model: 'models/test-random', decoder: { mode: 'ar', rounds: 8, remask: 'residual' }, backend: 'webgpu', episodesPerTask: 3, suite: 'object', seed: 7, executeSteps: 4, prefixCache: false, out: 'r.json', md: 'r.md' });
-    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, prefixCache: true });
+    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md', '--workers', '2']);
+    expect(a).toMatchObject({ model: 'models/test-random', decoder: { mode: 'ar', rounds: 8, remask: 'residual' }, backend: 'webgpu', episodesPerTask: 3, suite: 'object', seed: 7, executeSteps: 4, prefixCache: false, out: 'r.json', md: 'r.md', workers: 2 });
+    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, prefixCache: true, workers: 1 });
   });
 
   it('refuses bad values with the flag named', () => {
@@ -23,6 +23,7 @@ describe('parseModelArgs', () => {
     expect(() => parseModelArgs([...base, '--backend', 'webgl'])).toThrow(UsageError);
     expect(() => parseModelArgs([...base, '--suite', 'nope'])).toThrow('unknown suite "nope"');
     expect(() => parseModelArgs([...base, '--suite', 'goal', '--task', 'object/red_cube_in_bowl'])).toThrow('task "object/red_cube_in_bowl" is not in suite "goal"');
+    expect(() => parseModelArgs([...base, '--workers', '0'])).toThrow('--workers needs an integer >= 1, got "0"');
     expect(() => parseModelArgs([...base, '--frobnicate'])).toThrow('unknown argument "--frobnicate"');
     expect(() => parseModelArgs(['--policy', 'model'])).toThrow('--model is required');
     expect(() => parseModelArgs([...base, '--episodes-file', 'e.json', '--suite', 'object'])).toThrow('do not combine');
