@@ -3,7 +3,8 @@ transformer, auxiliary head at block `aux_layer`) learn to find the named object
 when it is trained on layouts alone (aux loss on the pick x, y only, no actions)? The same data and
 score as layout_probe_session8.py (train data/object-l21.hdf5 frame 0, held out data/object-l22.hdf5).
 
-usage: python3 reports/probes/vla_path_probe_session8.py AUX_LAYER STEPS [THREADS]
+usage: python3 reports/probes/vla_path_probe_session8.py AUX_LAYER STEPS [THREADS] [kp_init]
+  kp_init: start the keypoint MLP's last layer like every other weight (N(0, 0.02)), not at zero
 Prints one JSON line every 250 steps."""
 import json
 import os
@@ -56,6 +57,10 @@ def predict(model, store, f, rng=None):
 
 torch.manual_seed(0)
 model, rng = VLA(cfg), np.random.default_rng(0)
+kp_init = "kp_init" in sys.argv[4:]
+if kp_init:
+    for v in model.vision:
+        torch.nn.init.normal_(v.kp_mlp[2].weight, std=0.02)
 opt = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=0.05)
 tr_f, te_f = train.demo_start, test.demo_start
 tr_y = torch.from_numpy(train.aux[0][tr_f, :2].astype(np.float32))
@@ -73,6 +78,6 @@ for s in range(steps):
             p = np.concatenate([predict(model, test, te_f[k:k + 200]).numpy() for k in range(0, len(te_f), 200)])
         model.train()
         corr = [round(float(np.corrcoef(p[:, k], te_y[:, k])[0, 1]), 3) for k in (0, 1)]
-        print(json.dumps({"probe": "vla_path", "aux_layer": aux_layer, "step": s + 1, "loss": round(loss.item(), 4),
+        print(json.dumps({"probe": "vla_path", "aux_layer": aux_layer, "kp_init": kp_init, "step": s + 1, "loss": round(loss.item(), 4),
                           "held_corr": corr, "held_cm": round(float(np.linalg.norm(p - te_y, axis=1).mean() * 10), 2),
                           "s": round(time.time() - t0)}), flush=True)
