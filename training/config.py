@@ -147,7 +147,7 @@ class ModelConfig:
     def to_dict(self) -> Dict[str, Any]:
         d = asdict(self)
         for k, off in OMIT_AT_DEFAULT.items():
-            if d[k] == off or (isinstance(off, tuple) and tuple(d[k]) == off):
+            if d[k] == off:  # asdict keeps tuples, so () compares equal
                 del d[k]
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 

@@ -162,10 +162,10 @@ class ChunkSampler:
     def chunk_targets(self, f: np.ndarray) -> np.ndarray:
         """(B,) frames -> (B, H * 7) target tokens, [step][dim]; -100 for the steps past the end of a
         demo that did not succeed (no label there), the last action repeated past a successful one."""
-        d = self.store.demo_of[f]
-        tgt = self.tokens[self.chunk_rows(f)]  # (B, H, 7)
-        past = f[:, None] + np.arange(self.chunk_len)[None, :] > (self.store.demo_start[d] + self.store.demo_len[d] - 1)[:, None]
-        tgt[past & ~self.store.demo_success[d][:, None]] = -100
+        rows = self.chunk_rows(f)  # (B, H), clamped to each demo's last frame
+        tgt = self.tokens[rows]  # (B, H, 7)
+        past = rows != f[:, None] + np.arange(self.chunk_len)[None, :]  # steps the clamp moved
+        tgt[past & ~self.store.demo_success[self.store.demo_of[f]][:, None]] = -100
         return tgt.reshape(len(f), -1)
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:

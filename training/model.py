@@ -121,7 +121,7 @@ class VisionEncoder(nn.Module):
             layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), nn.GELU()]
             c_in = c_out
         self.convs = nn.Sequential(*layers)  # conv i is convs[2 i], its activation convs[2 i + 1]
-        self.pool = cfg.patch_pool
+        self.pool, self.use_film = cfg.patch_pool, bool(cfg.film)
         if cfg.film:  # per conv: instruction vector (C) -> (gamma, beta) over its channels
             self.film = nn.ModuleList([nn.Linear(cfg.n_embd, 2 * c) for c in cfg.vision_channels])
         self.proj = nn.Linear(c_in, cfg.n_embd)
@@ -138,7 +138,7 @@ class VisionEncoder(nn.Module):
         f, kp = img, None
         for i in range(0, len(self.convs), 2):
             f = self.convs[i](f)  # (B, c, h, w)
-            if hasattr(self, "film"):
+            if self.use_film:
                 gamma, beta = self.film[i // 2](instr).chunk(2, dim=1)  # (B, c) each
                 f = f * (1.0 + gamma[:, :, None, None]) + beta[:, :, None, None]
             f = self.convs[i + 1](f)
@@ -158,7 +158,7 @@ class VisionEncoder(nn.Module):
 
     def init_film(self):
         """FiLM starts as the identity (gamma = beta = 0), so adding it changes nothing at step 0."""
-        for lin in getattr(self, "film", []):
+        for lin in (self.film if self.use_film else []):
             nn.init.zeros_(lin.weight)
             nn.init.zeros_(lin.bias)
 
