@@ -13,7 +13,10 @@ from typing import Any, Dict, Sequence, Tuple
 ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film"})
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
-OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1}
+OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
+                   "aux_source": "prefix", "vision_init": "normal"}
+AUX_SOURCES = ("prefix", "keypoints")
+VISION_INITS = ("normal", "kaiming")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,17 @@ class ModelConfig:
     # output of block L, the input of block L + 1, whose keys and values the action tokens attend
     # to, so what the head learns is where the actions can read it.
     aux_layer: int = 0
+    # What the auxiliary head reads. "prefix": the prefix state above (a linear head on the proprio
+    # token). "keypoints": each camera's keypoint token and the instruction vector, through a small
+    # MLP, straight from the vision encoders (no transformer in between), and it predicts the goal
+    # points in the world frame (the loss subtracts the gripper's position): the short path a
+    # standalone FiLM + keypoint encoder learns in a few hundred steps (training/recipes.md, session 9).
+    # Needs keypoints > 0. With it `--aux_only` pretrains the vision on layouts alone.
+    aux_source: str = "prefix"
+    # Initial vision conv weights: "normal" = N(0, 0.02) like every other weight (a GPT init: four
+    # such convs shrink an image's features about 100-fold); "kaiming" = PyTorch's conv default
+    # (kaiming-uniform, a = sqrt(5)), which keeps their scale.
+    vision_init: str = "normal"
     # Proprio inputs the model never sees (indices into the proprio layout [x, y, z, qx, qy, qz, qw,
     # opening]; multiplied by 0 inside the graph, so the runtime's input stays the full vector).
     # Why: with the gripper's x, y as input the model learns to continue the motion it is already in
@@ -136,6 +150,10 @@ class ModelConfig:
              f"image_size ({self.image_size}) must be divisible by the product of the vision strides and "
              f"patch_pool = {total}")
         need(self.film in (0, 1), f"film must be 0 (off) or 1, got {self.film!r}")
+        need(self.aux_source in AUX_SOURCES, f"aux_source must be one of {AUX_SOURCES}, got {self.aux_source!r}")
+        need(self.aux_source != "keypoints" or self.keypoints > 0,
+             "aux_source 'keypoints' reads the keypoint tokens: set keypoints > 0")
+        need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,
              f"proprio_drop must be distinct indices in [0, {self.proprio_dim}), not all of them, got {self.proprio_drop!r}")

@@ -190,7 +190,12 @@ class ChunkSampler:
             "images": imgs, "jitter": jitter,
             "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
             "targets": self.chunk_targets(f),  # (B, H * 7), [step][dim]
-            **({"aux": self.store.aux[0][f], "aux_valid": self.store.aux[1][f]} if self.store.aux is not None else {}),
+            **({"aux": self.store.aux[0][f], "aux_valid": self.store.aux[1][f],
+                # the gripper's position in goal units, once per point: world-frame predictions minus
+                # this are the (point - tcp) targets (model aux_source "keypoints")
+                "aux_tcp": np.tile(self.store.proprio[f, :3] / goals.GOAL_SCALE, (1, self.store.aux[0].shape[1] // 3)
+                                   ).astype(np.float32)}
+               if self.store.aux is not None else {}),
         }
 
 

@@ -183,9 +183,18 @@ class VLA(nn.Module):
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(C)
         self.head = nn.Linear(C, cfg.bins)  # bins only: the mask id gets a constant -inf logit
-        if cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
+        if cfg.aux_goals > 0 and cfg.aux_source == "keypoints":  # training only; not in the exported graphs
+            # reads [keypoint token per camera, instruction vector] (aux_features): world-frame goal points
+            self.aux_head = nn.Sequential(nn.LayerNorm((len(cfg.cameras) + 1) * C),
+                                          nn.Linear((len(cfg.cameras) + 1) * C, 2 * C), nn.GELU(),
+                                          nn.Linear(2 * C, 6 * cfg.aux_goals))
+        elif cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
             self.aux_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 6 * cfg.aux_goals))
         self.apply(self._init_weights)
+        if cfg.vision_init == "kaiming":  # PyTorch's own conv init, which keeps the features' scale
+            for m in self.vision.modules():
+                if isinstance(m, nn.Conv2d):
+                    m.reset_parameters()
         for p in [self.instr_pos, self.action_pos] + [v.pos for v in self.vision]:
             nn.init.normal_(p, std=0.02)
         for v in self.vision:
@@ -203,13 +212,28 @@ class VLA(nn.Module):
         """Parameters of the deployed model: the training-only auxiliary head is not counted."""
         return sum(p.numel() for n, p in self.named_parameters() if not n.startswith("aux_head."))
 
-    def instruction_vector(self, input_ids, attention_mask):
+    def instruction_vector(self, input_ids, attention_mask, always: bool = False):
         """(B, C) what FiLM reads: the layer-normed mean of the instruction's token embeddings
-        (padding left out); None when cfg.film is off."""
-        if not self.cfg.film:
+        (padding left out); without cfg.film None, or with `always` the plain mean."""
+        if not (self.cfg.film or always):
             return None
         m = attention_mask.to(self.instr_pos.dtype).unsqueeze(-1)  # (B, L, 1)
-        return self.film_norm((self.instr_emb(input_ids) * m).sum(1) / m.sum(1).clamp(min=1.0))
+        mean = (self.instr_emb(input_ids) * m).sum(1) / m.sum(1).clamp(min=1.0)
+        return self.film_norm(mean) if self.cfg.film else mean
+
+    def aux_features(self, vision_parts, input_ids, attention_mask, instr=None):
+        """aux_source "keypoints": (B, (n_cam + 1) C) = each camera's keypoint token (the last of its
+        tokens) and the instruction vector: what the auxiliary head reads, no transformer between."""
+        if instr is None:
+            instr = self.instruction_vector(input_ids, attention_mask, always=True)
+        return torch.cat([p[:, -1] for p in vision_parts] + [instr], dim=1)
+
+    def vision_goals(self, images: Sequence[torch.Tensor], input_ids, attention_mask):
+        """aux_source "keypoints": the auxiliary head's world-frame goal points (B, 6 G) from the
+        vision encoders alone (no transformer): the cheap pass `--aux_only` pretraining runs."""
+        instr = self.instruction_vector(input_ids, attention_mask)
+        parts = [enc(img, instr) for enc, img in zip(self.vision, images)]
+        return self.aux_head(self.aux_features(parts, input_ids, attention_mask, instr))
 
     def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
                       return_hidden: bool = False):
@@ -217,11 +241,14 @@ class VLA(nn.Module):
         attention_mask (B, L) int64; proprio (B, proprio_dim), normalised.
         Returns (cache, prefix_mask): cache is a list of per-layer (k, v), each
         (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding.
-        return_hidden: also the prefix state (B, P, C) the auxiliary head reads: the last block's
-        output, or with cfg.aux_layer = L > 0 block L's output."""
+        return_hidden: also what the auxiliary head reads: the prefix state (B, P, C), the last
+        block's output or with cfg.aux_layer = L > 0 block L's output; with aux_source "keypoints"
+        aux_features (B, (n_cam + 1) C) instead."""
         B = input_ids.size(0)
         instr = self.instruction_vector(input_ids, attention_mask)  # None without FiLM
         parts = [enc(img, instr) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
+        kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr)
+                     if return_hidden and self.cfg.aux_source == "keypoints" else None)
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
         if self.cfg.proprio_drop:
             proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends
@@ -238,12 +265,16 @@ class VLA(nn.Module):
             cache.append(kv)
             if i + 1 == read_at:
                 hidden = x
+        if kp_hidden is not None:
+            hidden = kp_hidden
         return (cache, prefix_mask, hidden) if return_hidden else (cache, prefix_mask)
 
     def predict_goals(self, hidden):
-        """(B, P, C) prefix state (encode_prefix's hidden) -> (B, 6 * aux_goals) goal points (training/goals.py), read from
-        the last prefix token (proprio), which attends to every camera and instruction token."""
-        return self.aux_head(hidden[:, -1])
+        """encode_prefix's hidden -> (B, 6 * aux_goals) goal points (training/goals.py). aux_source
+        "prefix": read from the last prefix token (proprio), which attends to every camera and
+        instruction token, relative to the gripper. "keypoints": from aux_features, in the world
+        frame (/ GOAL_SCALE); the caller subtracts the gripper's position (train.goal_prediction)."""
+        return self.aux_head(hidden if self.cfg.aux_source == "keypoints" else hidden[:, -1])
 
     def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):
         """tokens (B, N) int64 action ids (mask id allowed) -> logits (B, N, bins + 1) with

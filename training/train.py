@@ -74,6 +74,10 @@ class TrainConfig:
     # () = every frame equally likely. For mixing many one-frame layout demos (collect --max-steps
     # 1 --keep-failed) into the demos without them drowning, or vanishing among, the long demos.
     data_weights: Tuple[float, ...] = ()
+    # Pretrain the vision alone: the loss is the auxiliary goal loss of the keypoint head (model
+    # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
+    # A later run warm-starts the policy from it with --init_from.
+    aux_only: bool = False
 
 
 def parse_args(argv) -> Tuple[TrainConfig, dict]:
@@ -116,6 +120,23 @@ def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
     return out
 
 
+def goal_loss(model: VLA, b: dict, pred) -> torch.Tensor:
+    """Smooth L1 of the auxiliary goal points over the valid values (training/goals.py units).
+    pred (B, 6 G) from predict_goals / vision_goals; the keypoint head predicts world-frame points,
+    so the gripper's position is subtracted to compare with the (point - tcp) targets."""
+    if model.cfg.aux_source == "keypoints":
+        pred = pred - b["aux_tcp"]
+    per = F.smooth_l1_loss(pred, b["aux"], reduction="none") * b["aux_valid"]
+    return per.sum() / b["aux_valid"].sum().clamp(min=1.0)
+
+
+def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
+    """--aux_only: the goal loss from the vision encoders and the keypoint head alone."""
+    with autocast():
+        pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"]).float()
+    return goal_loss(model, b, pred)
+
+
 def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
     """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
     Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on unmasked, aux_loss): aux_loss
@@ -135,10 +156,7 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
         logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
         pred = model.predict_goals(hidden).float() if with_aux else None  # (B, 6 G)
     t = torch.where(m, targets, torch.full_like(targets, -100))
-    aux_loss = None
-    if pred is not None:
-        per = F.smooth_l1_loss(pred, b["aux"], reduction="none") * b["aux_valid"]
-        aux_loss = per.sum() / b["aux_valid"].sum().clamp(min=1.0)
+    aux_loss = goal_loss(model, b, pred) if pred is not None else None
     if bool((t >= 0).any()):
         loss = F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100)
     else:  # no labelled masked position in the batch (mean over nothing would be NaN)
@@ -153,6 +171,11 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     model.eval()
     rng = np.random.default_rng(12345)
     N = model.cfg.n_action_tokens
+    if c.aux_only:
+        aux = [aux_only_loss(model, to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device),
+                             autocast).item() for _ in range(c.eval_batches)]
+        model.train()
+        return {"eval_aux_loss": float(np.mean(aux))}
     losses, aux_losses, correct, total = [], [], 0, 0
     for _ in range(c.eval_batches):
         b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
@@ -263,6 +286,9 @@ def main(argv=None) -> dict:
         stats = {**store.image_stats(), "proprio_mean": store.stats["proprio"]["mean"].tolist(),
                  "proprio_std": np.maximum(store.stats["proprio"]["std"], PROPRIO_STD_FLOOR).tolist(),
                  "action_low": (mid - half).tolist(), "action_high": (mid + half).tolist()}
+    if c.aux_only and (mcfg.aux_goals <= 0 or mcfg.aux_source != "keypoints"):
+        raise ValueError("--aux_only trains the keypoint goal head alone: set --aux_goals=G (>= 1) and "
+                         "--aux_source=keypoints (with --keypoints=K)")
     if store.image_size != mcfg.image_size:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
@@ -342,8 +368,12 @@ def main(argv=None) -> dict:
         for g in opt.param_groups:
             g["lr"] = lr
         b = to_device(train_s.batch(rng, c.batch_size, c.augment), train_s, device)
-        masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
-        loss, _, _, aux_loss = masked_loss(model, b, masks, autocast)
+        if c.aux_only:
+            masks, aux_loss = np.zeros((1, 1), bool), None
+            loss = aux_only_loss(model, b, autocast)
+        else:
+            masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
+            loss, _, _, aux_loss = masked_loss(model, b, masks, autocast)
         opt.zero_grad(set_to_none=True)
         (loss if aux_loss is None else loss + c.aux_weight * aux_loss).backward()
         if c.grad_clip > 0:

@@ -208,6 +208,40 @@ class ModelTest(unittest.TestCase):
         self.assertNotIn("aux_layer", self.cfg.to_dict())  # off: older configs and manifests unchanged
         self.assertEqual(apply_overrides(self.cfg, {"aux_layer": 1}).to_dict()["aux_layer"], 1)
 
+    def test_keypoint_goal_head_reads_the_vision_alone(self):
+        cfg = apply_overrides(self.cfg, {"keypoints": 2, "aux_goals": 2, "aux_source": "keypoints", "film": 1})
+        m = VLA(cfg).eval()
+        with torch.no_grad():
+            _, _, h = m.encode_prefix(self.images, self.ids, self.mask, self.proprio, return_hidden=True)
+            self.assertEqual(tuple(h.shape), (self.ids.size(0), 3 * cfg.n_embd))  # 2 keypoint tokens + instruction
+            full = m.predict_goals(h)
+            self.assertLess((full - m.vision_goals(self.images, self.ids, self.mask)).abs().max().item(), 1e-6)
+            other = m.vision_goals(self.images, self.ids, self.mask)
+            m.blocks[0].mlp.fc.weight.add_(1.0)  # the transformer is not on the head's path
+            self.assertTrue(torch.equal(other, m.predict_goals(m.encode_prefix(
+                self.images, self.ids, self.mask, self.proprio, return_hidden=True)[2])))
+        self.assertEqual(m.num_params(), VLA(apply_overrides(cfg, {"aux_goals": 0})).num_params())
+        with self.assertRaisesRegex(ValueError, "set keypoints > 0"):
+            apply_overrides(self.cfg, {"aux_source": "keypoints"})
+        with self.assertRaisesRegex(ValueError, "aux_source must be one of"):
+            apply_overrides(self.cfg, {"aux_source": "proprio"})
+        for k in ("aux_source", "vision_init"):
+            self.assertNotIn(k, self.cfg.to_dict())  # off: older configs and manifests unchanged
+
+    def test_kaiming_vision_init_keeps_the_feature_scale(self):
+        torch.manual_seed(0)
+        x = torch.randn(4, 3, self.cfg.image_size, self.cfg.image_size)
+        scale = {}
+        for init in ("normal", "kaiming"):
+            torch.manual_seed(0)
+            v = VLA(apply_overrides(self.cfg, {"vision_init": init})).vision[0]
+            with torch.no_grad():
+                scale[init] = v.convs(x).std().item()
+        self.assertLess(scale["normal"], 0.05)  # four N(0, 0.02) convs nearly erase the image
+        self.assertGreater(scale["kaiming"], 5 * scale["normal"])
+        with self.assertRaisesRegex(ValueError, "vision_init must be one of"):
+            apply_overrides(self.cfg, {"vision_init": "xavier"})
+
     def test_default_size_and_config_overrides(self):
         n = VLA(ModelConfig()).num_params()
         self.assertTrue(1_000_000 <= n <= 2_000_000, n)
