@@ -37,7 +37,7 @@ from training.data import ChunkSampler, FrameStore, encode_actions
 from training.goals import GOAL_SCALE
 from training.model import VLA
 from training.tokenizer import Tokenizer
-from training.train import to_device
+from training.train import goal_prediction, to_device
 
 DIMS = ["dx", "dy", "dz", "droll", "dpitch", "dyaw", "gripper"]
 
@@ -77,7 +77,7 @@ def diagnose(ck: dict, store: FrameStore, samples: int, seed: int) -> Dict:
         d = store.demo_of[f]
         first_quarter = (f - store.demo_start[d]) < store.demo_len[d] / 4
         if cfg.aux_goals > 0 and "aux" in b:
-            diff = (model.predict_goals(hidden) - b["aux"]).numpy()[:, :6].reshape(-1, 2, 3) * GOAL_SCALE
+            diff = (goal_prediction(model, b, model.predict_goals(hidden)) - b["aux"]).numpy()[:, :6].reshape(-1, 2, 3) * GOAL_SCALE
             ge = np.linalg.norm(diff, axis=2)  # (B, 2)
             goal_err.append(ge)
             goal_early.append(ge[first_quarter])
@@ -115,7 +115,7 @@ def look_test(ck: dict, store: FrameStore, offsets: List[int]) -> Dict:
     def predict(b):
         cache, pmask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"],
                                                    return_hidden=True)
-        goal = model.predict_goals(hidden).numpy()[:, :2] if with_aux else None  # pick x, y - tcp (goal 0)
+        goal = goal_prediction(model, b, model.predict_goals(hidden)).numpy()[:, :2] if with_aux else None  # pick x, y - tcp (goal 0)
         return one_shot(model, cache, pmask), goal
 
     rng = np.random.default_rng(0)

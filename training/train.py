@@ -120,13 +120,15 @@ def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
     return out
 
 
+def goal_prediction(model: VLA, b: dict, pred):
+    """pred (B, 6 G) from predict_goals / vision_goals -> (point - tcp) / GOAL_SCALE like b["aux"]:
+    the keypoint head predicts world-frame points, so the gripper's position is subtracted."""
+    return pred - b["aux_tcp"] if model.cfg.aux_source == "keypoints" else pred
+
+
 def goal_loss(model: VLA, b: dict, pred) -> torch.Tensor:
-    """Smooth L1 of the auxiliary goal points over the valid values (training/goals.py units).
-    pred (B, 6 G) from predict_goals / vision_goals; the keypoint head predicts world-frame points,
-    so the gripper's position is subtracted to compare with the (point - tcp) targets."""
-    if model.cfg.aux_source == "keypoints":
-        pred = pred - b["aux_tcp"]
-    per = F.smooth_l1_loss(pred, b["aux"], reduction="none") * b["aux_valid"]
+    """Smooth L1 of the auxiliary goal points over the valid values (training/goals.py units)."""
+    per = F.smooth_l1_loss(goal_prediction(model, b, pred), b["aux"], reduction="none") * b["aux_valid"]
     return per.sum() / b["aux_valid"].sum().clamp(min=1.0)
 
 

@@ -385,6 +385,10 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertFalse(torch.equal(p["model"]["head.weight"], c["model"]["head.weight"]))
             with open(os.path.join(d, "pol", "log.jsonl")) as f:
                 self.assertTrue(all(np.isfinite(json.loads(ln)["aux_loss"]) for ln in f))
+            from training.diagnose import main as diagnose_main
+            dg = diagnose_main(["--checkpoint", pol["checkpoint"], "--data", demos, "--samples", "12", "--look-at", "0"])
+            self.assertTrue(all(0 <= v < 1e4 for v in dg["goal_error_cm"].values()), dg)
+            self.assertTrue(-1 <= dg["look_test"]["offsets"]["0"]["dx"]["aux_pick_vs_true"] <= 1, dg)
             model_dir, fx = os.path.join(d, "model"), os.path.join(d, "fx")
             export_main(["--checkpoint", pol["checkpoint"], "--out", model_dir, "--fixtures", fx])
             r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), model_dir,
