@@ -34,10 +34,10 @@ import torch
 
 from training.config import ModelConfig, apply_overrides
 from training.data import ChunkSampler, FrameStore, encode_actions
-from training.goals import GOAL_SCALE
+from training.goals import GOAL_SCALE, goal_prediction
 from training.model import VLA
 from training.tokenizer import Tokenizer
-from training.train import goal_prediction, to_device
+from training.train import to_device
 
 DIMS = ["dx", "dy", "dz", "droll", "dpitch", "dyaw", "gripper"]
 

@@ -25,6 +25,8 @@ import os
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 GOALS_VERSION = 1
 GOAL_SCALE = 0.1  # metres per target unit
@@ -115,3 +117,16 @@ def demo_goal_targets(demos: List[dict], path: str, n_slots: int) -> Tuple[np.nd
         outs.append(o)
         valids.append(v)
     return np.concatenate(outs), np.concatenate(valids)
+
+
+def goal_prediction(model, b: dict, pred: torch.Tensor) -> torch.Tensor:
+    """pred (B, 6 G) from VLA.predict_goals / vision_goals -> (point - tcp) / GOAL_SCALE like b["aux"]:
+    the keypoint head (aux_source "keypoints") predicts world-frame points, so the gripper's
+    position (b["aux_tcp"], training/data.py) is subtracted."""
+    return pred - b["aux_tcp"] if model.cfg.aux_source == "keypoints" else pred
+
+
+def goal_loss(model, b: dict, pred: torch.Tensor) -> torch.Tensor:
+    """Smooth L1 of the auxiliary goal points over the valid values (GOAL_SCALE units)."""
+    per = F.smooth_l1_loss(goal_prediction(model, b, pred), b["aux"], reduction="none") * b["aux_valid"]
+    return per.sum() / b["aux_valid"].sum().clamp(min=1.0)

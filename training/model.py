@@ -231,9 +231,13 @@ class VLA(nn.Module):
     def vision_goals(self, images: Sequence[torch.Tensor], input_ids, attention_mask):
         """aux_source "keypoints": the auxiliary head's world-frame goal points (B, 6 G) from the
         vision encoders alone (no transformer): the cheap pass `--aux_only` pretraining runs."""
-        instr = self.instruction_vector(input_ids, attention_mask)
-        parts = [enc(img, instr) for enc, img in zip(self.vision, images)]
+        instr, parts = self.encode_vision(images, input_ids, attention_mask)
         return self.aux_head(self.aux_features(parts, input_ids, attention_mask, instr))
+
+    def encode_vision(self, images: Sequence[torch.Tensor], input_ids, attention_mask):
+        """(FiLM's instruction vector or None, [(B, P_img, C) tokens per camera])."""
+        instr = self.instruction_vector(input_ids, attention_mask)  # None without FiLM
+        return instr, [enc(img, instr) for enc, img in zip(self.vision, images)]
 
     def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
                       return_hidden: bool = False):
@@ -245,8 +249,7 @@ class VLA(nn.Module):
         block's output or with cfg.aux_layer = L > 0 block L's output; with aux_source "keypoints"
         aux_features (B, (n_cam + 1) C) instead."""
         B = input_ids.size(0)
-        instr = self.instruction_vector(input_ids, attention_mask)  # None without FiLM
-        parts = [enc(img, instr) for enc, img in zip(self.vision, images)]  # (B, P_img, C) each
+        instr, parts = self.encode_vision(images, input_ids, attention_mask)  # (B, P_img, C) each
         kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr)
                      if return_hidden and self.cfg.aux_source == "keypoints" else None)
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
@@ -273,7 +276,7 @@ class VLA(nn.Module):
         """encode_prefix's hidden -> (B, 6 * aux_goals) goal points (training/goals.py). aux_source
         "prefix": read from the last prefix token (proprio), which attends to every camera and
         instruction token, relative to the gripper. "keypoints": from aux_features, in the world
-        frame (/ GOAL_SCALE); the caller subtracts the gripper's position (train.goal_prediction)."""
+        frame (/ GOAL_SCALE); the caller subtracts the gripper's position (goals.goal_prediction)."""
         return self.aux_head(hidden if self.cfg.aux_source == "keypoints" else hidden[:, -1])
 
     def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):

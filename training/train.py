@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
+from training.goals import goal_loss
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
 
@@ -118,18 +119,6 @@ def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
     out["images"] = [images_to_model(torch.from_numpy(x).to(device), torch.from_numpy(j), sampler.img_mean,
                                      sampler.img_std) for x, j in zip(b["images"], b["jitter"])]
     return out
-
-
-def goal_prediction(model: VLA, b: dict, pred):
-    """pred (B, 6 G) from predict_goals / vision_goals -> (point - tcp) / GOAL_SCALE like b["aux"]:
-    the keypoint head predicts world-frame points, so the gripper's position is subtracted."""
-    return pred - b["aux_tcp"] if model.cfg.aux_source == "keypoints" else pred
-
-
-def goal_loss(model: VLA, b: dict, pred) -> torch.Tensor:
-    """Smooth L1 of the auxiliary goal points over the valid values (training/goals.py units)."""
-    per = F.smooth_l1_loss(goal_prediction(model, b, pred), b["aux"], reduction="none") * b["aux_valid"]
-    return per.sum() / b["aux_valid"].sum().clamp(min=1.0)
 
 
 def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
