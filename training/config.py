@@ -10,11 +10,11 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token"})
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
 OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
-                   "aux_source": "prefix", "vision_init": "normal"}
+                   "aux_source": "prefix", "vision_init": "normal", "goal_token": 0}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
 
@@ -79,6 +79,13 @@ class ModelConfig:
     # (the arm's position during an approach says where the expert was heading), and not to look:
     # the "copycat" shortcut (Wen et al. 2020; de Haan et al. 2019, causal confusion). () = all seen.
     proprio_drop: Tuple[int, ...] = ()
+    # 1: the keypoint goal head becomes part of the policy. Its world-frame goal points minus the
+    # gripper's position (from the full proprio, whatever proprio_drop hides) go in as one more
+    # prefix token, before the proprio token: the vector to servo on is an input instead of
+    # something the transformer must rebuild from pixels. The head's output is detached there (it
+    # learns from the goal loss only, so it stays a localiser) and clamped to +-GOAL_CLAMP units.
+    # Needs aux_goals > 0 and aux_source "keypoints"; the exported encoder then runs the head.
+    goal_token: int = 0
 
     @property
     def strides(self) -> Tuple[int, ...]:
@@ -103,7 +110,8 @@ class ModelConfig:
     @property
     def prefix_len(self) -> int:
         # prefix order: [camera 0 patches (+ keypoint token)][camera 1 ...][instruction tokens][proprio]
-        return len(self.cameras) * self.tokens_per_camera + self.max_instr_len + 1
+        # (+ the goal token before the proprio with goal_token)
+        return len(self.cameras) * self.tokens_per_camera + self.max_instr_len + 1 + self.goal_token
 
     @property
     def n_action_tokens(self) -> int:
@@ -153,6 +161,10 @@ class ModelConfig:
         need(self.aux_source in AUX_SOURCES, f"aux_source must be one of {AUX_SOURCES}, got {self.aux_source!r}")
         need(self.aux_source != "keypoints" or self.keypoints > 0,
              "aux_source 'keypoints' reads the keypoint tokens: set keypoints > 0")
+        need(self.goal_token in (0, 1), f"goal_token must be 0 (off) or 1, got {self.goal_token!r}")
+        need(not self.goal_token or (self.aux_goals > 0 and self.aux_source == "keypoints"),
+             "goal_token feeds the keypoint goal head's points to the policy: set aux_goals > 0 and "
+             "aux_source 'keypoints'")
         need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,

@@ -164,6 +164,8 @@ def export_model(model: VLA, tok: Tokenizer, stats: Dict, out_dir: str, name: st
     if tok.vocab_size > model.cfg.instr_vocab_size or tok.max_length != model.cfg.max_instr_len:
         raise ValueError(f"tokenizer (vocab {tok.vocab_size}, maxLength {tok.max_length}) does not fit the model "
                          f"(instr_vocab_size {model.cfg.instr_vocab_size}, max_instr_len {model.cfg.max_instr_len})")
+    # goal_token graphs undo the proprio normalisation: it must be the one the manifest gives the runtime
+    model.set_proprio_stats(stats["proprio_mean"], stats["proprio_std"])
     export_graphs(model, out_dir, tok)
     for g in ["encoder", "decoder"]:
         fix_output_shapes(os.path.join(out_dir, manifest["onnx"][g]["file"]), manifest["onnx"][g]["outputs"])

@@ -2,7 +2,8 @@
 torch 1.13 API, also runs on PyTorch 2.x). Reference: Discrete Diffusion VLA (arXiv 2508.20072)
 for the masked action-token objective; nanoGPT (model.py) for the transformer.
 
-Sequence: prefix = [agentview patches (+ keypoint token)][wrist patches (+ keypoint token)][instruction tokens][proprio], then the
+Sequence: prefix = [agentview patches (+ keypoint token)][wrist patches (+ keypoint token)][instruction tokens]
+[goal token, with cfg.goal_token][proprio], then the
 action block of chunk_len * action_dim tokens (ids 0..bins-1, mask id = bins).
 Block-causal attention: prefix queries see only (non-padding) prefix keys; action queries see the
 prefix and every action token. Hence the per-layer prefix keys/values do not depend on the action
@@ -18,10 +19,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from training.config import ModelConfig
+from training.goals import GOAL_SCALE
 
 KV = Tuple[torch.Tensor, torch.Tensor]  # per layer: keys, values, each (B, n_head, T, head_dim)
 # Additive attention bias for padding keys. Finite (not -inf) so a fully padded row stays NaN-free.
 NEG_BIAS = -1e9
+GOAL_CLAMP = 10.0  # goal_token: |point - gripper| per axis at most 10 GOAL_SCALE units (1 m)
 
 
 class Attention(nn.Module):
@@ -183,13 +186,18 @@ class VLA(nn.Module):
         self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(C)
         self.head = nn.Linear(C, cfg.bins)  # bins only: the mask id gets a constant -inf logit
-        if cfg.aux_goals > 0 and cfg.aux_source == "keypoints":  # training only; not in the exported graphs
+        if cfg.aux_goals > 0 and cfg.aux_source == "keypoints":  # training only unless goal_token
             # reads [keypoint token per camera, instruction vector] (aux_features): world-frame goal points
             self.aux_head = nn.Sequential(nn.LayerNorm((len(cfg.cameras) + 1) * C),
                                           nn.Linear((len(cfg.cameras) + 1) * C, 2 * C), nn.GELU(),
                                           nn.Linear(2 * C, 6 * cfg.aux_goals))
         elif cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
             self.aux_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 6 * cfg.aux_goals))
+        if cfg.goal_token:  # the head's points relative to the gripper -> one prefix token (config.goal_token)
+            self.goal_proj = nn.Linear(6 * cfg.aux_goals, C)
+            # proprio normalisation (set_proprio_stats): the gripper's world position from the input
+            self.register_buffer("proprio_mean", torch.zeros(cfg.proprio_dim))
+            self.register_buffer("proprio_std", torch.ones(cfg.proprio_dim))
         self.apply(self._init_weights)
         if cfg.vision_init == "kaiming":  # PyTorch's own conv init, which keeps the features' scale
             for m in self.vision.modules():
@@ -210,7 +218,22 @@ class VLA(nn.Module):
 
     def num_params(self) -> int:
         """Parameters of the deployed model: the training-only auxiliary head is not counted."""
-        return sum(p.numel() for n, p in self.named_parameters() if not n.startswith("aux_head."))
+        return sum(p.numel() for n, p in self.named_parameters()
+                   if self.cfg.goal_token or not n.startswith("aux_head."))
+
+    def set_proprio_stats(self, mean: Sequence[float], std: Sequence[float]) -> None:
+        """goal_token: the normalisation the runtime applies to proprio (the manifest's), so the graph
+        can recover the gripper's position in metres. A no-op without goal_token."""
+        if self.cfg.goal_token:
+            self.proprio_mean.copy_(torch.as_tensor(mean, dtype=self.proprio_mean.dtype))
+            self.proprio_std.copy_(torch.as_tensor(std, dtype=self.proprio_std.dtype))
+
+    def goal_vector(self, world_goals, proprio):
+        """goal_token: the head's world-frame points (B, 6 G) -> (point - gripper) in GOAL_SCALE
+        units, detached from the head and clamped to +-GOAL_CLAMP (a wild prediction stays bounded)."""
+        tcp = (proprio[:, :3] * self.proprio_std[:3] + self.proprio_mean[:3]) / GOAL_SCALE  # (B, 3)
+        rel = world_goals.detach() - tcp.repeat(1, world_goals.size(1) // 3)
+        return rel.clamp(-GOAL_CLAMP, GOAL_CLAMP)
 
     def instruction_vector(self, input_ids, attention_mask, always: bool = False):
         """(B, C) what FiLM reads: the layer-normed mean of the instruction's token embeddings
@@ -251,15 +274,17 @@ class VLA(nn.Module):
         B = input_ids.size(0)
         instr, parts = self.encode_vision(images, input_ids, attention_mask)  # (B, P_img, C) each
         kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr)
-                     if return_hidden and self.cfg.aux_source == "keypoints" else None)
+                     if (return_hidden and self.cfg.aux_source == "keypoints") or self.cfg.goal_token else None)
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
+        if self.cfg.goal_token:  # from the full proprio: the gripper's x, y enter only relative to the goals
+            parts.append(self.goal_proj(self.goal_vector(self.aux_head(kp_hidden), proprio)).unsqueeze(1))
         if self.cfg.proprio_drop:
             proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends
         parts.append(self.proprio_proj(proprio).unsqueeze(1))  # (B, 1, C)
         x = torch.cat(parts, dim=1)  # (B, P, C)
-        n_img = x.size(1) - input_ids.size(1) - 1
+        n_img = x.size(1) - input_ids.size(1) - 1 - self.cfg.goal_token
         ones = torch.ones(B, n_img, dtype=x.dtype, device=x.device)
-        prefix_mask = torch.cat([ones, attention_mask.to(x.dtype), ones[:, :1]], dim=1)  # (B, P)
+        prefix_mask = torch.cat([ones, attention_mask.to(x.dtype), ones[:, :1 + self.cfg.goal_token]], dim=1)  # (B, P)
         bias = (1.0 - prefix_mask) * NEG_BIAS  # (B, P)
         cache: List[KV] = []
         read_at = self.cfg.aux_layer or len(self.blocks)  # the block whose output the auxiliary head reads

@@ -321,6 +321,7 @@ def main(argv=None) -> dict:
         os.remove(log_path)
     if init is not None:
         load_warm_start(model, init["model"])
+    model.set_proprio_stats(stats["proprio_mean"], stats["proprio_std"])  # goal_token's world tcp
     print(f"model: {model.num_params():,} parameters, prefix {mcfg.prefix_len} + {mcfg.n_action_tokens} action "
           f"tokens; device {device}{' bf16' if use_amp else ''}, threads {torch.get_num_threads()}; "
           f"{'resumed at step ' + str(step) if ck else ('warm start from ' + c.init_from if init else 'from scratch')}", flush=True)

@@ -228,6 +228,43 @@ class ModelTest(unittest.TestCase):
         for k in ("aux_source", "vision_init"):
             self.assertNotIn(k, self.cfg.to_dict())  # off: older configs and manifests unchanged
 
+    def test_goal_token_gives_the_policy_the_heads_points_relative_to_the_gripper(self):
+        cfg = apply_overrides(self.cfg, {"keypoints": 2, "aux_goals": 1, "aux_source": "keypoints", "film": 1,
+                                         "goal_token": 1, "proprio_drop": [0, 1]})
+        self.assertEqual(cfg.prefix_len, apply_overrides(cfg, {"goal_token": 0}).prefix_len + 1)
+        torch.manual_seed(3)
+        m = VLA(cfg).eval()
+        mean, std = [0.1] * 8, [0.2] * 8
+        m.set_proprio_stats(mean, std)
+        with torch.no_grad():
+            m.goal_proj.weight.mul_(50.0)  # a token that matters (its init is N(0, 0.02))
+            cache, pmask = m.encode_prefix(self.images, self.ids, self.mask, self.proprio)
+            out = m.decode_actions(self.tokens, cache, pmask)[..., :-1]  # (the mask id's -inf dropped)
+            self.assertEqual((cache[0][0].size(2), pmask.size(1)), (cfg.prefix_len, cfg.prefix_len))
+            # the head's x moves by d (goal units) and the gripper with it: the same relative goal, and
+            # x itself is hidden (proprio_drop), so nothing changes; the head alone moving does
+            d = 0.7
+            m.aux_head[-1].bias[[0, 3]] += d
+            moved = self.proprio.clone()
+            moved[:, 0] += d * 0.1 / std[0]  # GOAL_SCALE 0.1 m
+            keys = lambda p: m.encode_prefix(self.images, self.ids, self.mask, p)[0][-1][0]  # noqa: E731
+            ref = cache[-1][0]
+            self.assertLess((keys(moved) - ref).abs().max().item(), 1e-5)
+            self.assertGreater((keys(self.proprio) - ref).abs().max().item(), 100 * (keys(moved) - ref).abs().max().item())
+            self.assertLess((m(self.images, self.ids, self.mask, moved, self.tokens)[0][..., :-1] - out).abs().max().item(), 1e-5)
+            m.aux_head[-1].bias.fill_(1e9)  # an absurd prediction stays bounded
+            self.assertTrue(torch.isfinite(m(self.images, self.ids, self.mask, self.proprio, self.tokens)[0][..., :-1]).all())
+        m.train()
+        _, loss = m(self.images, self.ids, self.mask, self.proprio, self.tokens,
+                    torch.randint(0, cfg.bins, self.tokens.shape))
+        loss.backward()  # the action loss does not reach the head: it learns from the goal loss alone
+        self.assertTrue(all(p.grad is None or not p.grad.any() for p in m.aux_head.parameters()))
+        self.assertTrue(m.goal_proj.weight.grad.abs().sum() > 0)
+        self.assertEqual(m.num_params(), sum(p.numel() for p in m.parameters()))  # the head is deployed now
+        with self.assertRaisesRegex(ValueError, "goal_token"):
+            apply_overrides(self.cfg, {"goal_token": 1})
+        self.assertNotIn("goal_token", self.cfg.to_dict())
+
     def test_kaiming_vision_init_keeps_the_feature_scale(self):
         torch.manual_seed(0)
         x = torch.randn(4, 3, self.cfg.image_size, self.cfg.image_size)

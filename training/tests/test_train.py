@@ -357,7 +357,8 @@ class TrainSmokeTest(unittest.TestCase):
 
     def test_keypoint_goal_head_pretrains_the_vision_then_warm_starts_the_policy(self):
         # the session-9 recipe in miniature: --aux_only trains the vision and the keypoint goal head
-        # alone (no transformer), then the policy warm-starts from it and keeps that head
+        # alone (no transformer), then the policy warm-starts from it and keeps that head (here also
+        # reading it through the goal token, which the exported encoder then computes)
         with tempfile.TemporaryDirectory() as d:
             demos, layouts = os.path.join(d, "demos.hdf5"), os.path.join(d, "layouts.hdf5")
             write_tiny_hdf5(demos, with_objects=True)
@@ -378,10 +379,12 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(moved, {"vision", "aux_head", "instr_emb", "film_norm"})
             self.assertEqual(set(pre["last_eval"]), {"step", "eval_aux_loss"})
             self.assertTrue(np.isfinite(pre["last_eval"]["eval_aux_loss"]))
+            # the policy reads the head's points as its goal token (config.goal_token), x, y hidden
             pol = train.main(common + ["--steps=2", "--mask_draws=2", f"--init_from={pre['checkpoint']}",
-                                       f"--out_dir={os.path.join(d, 'pol')}"])
+                                       "--goal_token=1", "--proprio_drop=[0,1]", f"--out_dir={os.path.join(d, 'pol')}"])
             p = torch.load(pol["checkpoint"])
-            self.assertEqual(p["config"]["aux_source"], "keypoints")
+            self.assertEqual((p["config"]["aux_source"], p["config"]["goal_token"]), ("keypoints", 1))
+            self.assertEqual(p["model"]["proprio_std"].tolist(), torch.tensor(p["stats"]["proprio_std"]).tolist())
             self.assertFalse(torch.equal(p["model"]["head.weight"], c["model"]["head.weight"]))
             with open(os.path.join(d, "pol", "log.jsonl")) as f:
                 self.assertTrue(all(np.isfinite(json.loads(ln)["aux_loss"]) for ln in f))
