@@ -93,9 +93,11 @@ def rebuild(model_dir: str) -> dict:
     training = m.get("training") or {}
     if "config" not in training:
         raise ValueError(f"{model_dir}/manifest.json: training.config is missing, so the model's shape is unknown")
-    # The training-only auxiliary goal head is never exported, so it cannot come back: the rebuilt model
-    # has none (a warm start with --aux_goals gives it a fresh one).
-    cfg = config_from_dict({**training["config"], "aux_goals": 0, "aux_layer": 0})
+    # The training-only auxiliary goal head is not exported, so it cannot come back: the rebuilt model
+    # has none (a warm start with --aux_goals gives it a fresh one). With goal_token the encoder runs
+    # the head, so it comes back with the rest.
+    keep_head = bool(training["config"].get("goal_token"))
+    cfg = config_from_dict({**training["config"], **({} if keep_head else {"aux_goals": 0}), "aux_layer": 0})
     with open(os.path.join(model_dir, m["tokenizer"]["file"])) as f:
         tok = Tokenizer(json.load(f))
     probe = probe_model(cfg)
@@ -110,8 +112,11 @@ def rebuild(model_dir: str) -> dict:
                     raise ValueError(f"{k} differs between the encoder and decoder graphs")
                 weights[k] = v
     model = VLA(cfg)
+    model.set_proprio_stats(m["proprio"]["mean"], m["proprio"]["std"])  # goal_token's buffers: the manifest's
     own = model.state_dict()
-    missing = sorted(set(own) - set(weights))  # buffers are not weights: none in VLA today
+    params = dict(model.named_parameters())
+    weights.update({k: v.numpy() for k, v in own.items() if k not in params})  # saved buffers: not in `params`
+    missing = sorted(set(own) - set(weights))
     extra = sorted(set(weights) - set(own))
     bad = [k for k in own if k in weights and tuple(weights[k].shape) != tuple(own[k].shape)]
     if missing or extra or bad:

@@ -397,6 +397,10 @@ class TrainSmokeTest(unittest.TestCase):
             r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), model_dir,
                                 os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            from training.from_onnx import check_parity, rebuild
+            ck = rebuild(model_dir)  # the goal head is in the encoder graph now, so it comes back too
+            self.assertEqual(set(ck["model"]), set(p["model"]))
+            self.assertLess(check_parity(ck, os.path.join(fx, "parity.json")), 1e-4)
 
     def test_keypoint_head_predicts_world_points_the_loss_makes_relative(self):
         cfg = apply_overrides(ModelConfig(), {"image_size": 16, "vision_channels": [4, 8], "n_layer": 1, "n_head": 2,
