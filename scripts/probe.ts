@@ -79,6 +79,14 @@ async function main(): Promise<void> {
       process.stdout.write(`${names[d].padEnd(10)} ${err.toExponential(3).padStart(10)}  ${inBins.toFixed(2).padStart(8)}\n`);
     }
     process.stdout.write(`mean bin error ${(binSum / names.length).toFixed(2)}\n`);
+    // Where along the episode the error sits: the chunk-mean of the first two action dimensions
+    // (dx, dy for the arm), predicted vs expert, at every probe.
+    const mean = (c: number[][], d: number) => c.reduce((s, row) => s + row[d], 0) / Math.max(1, c.length);
+    process.stdout.write(`step  ${names[0]} predicted / expert   ${names[1]} predicted / expert   (chunk means)\n`);
+    for (let i = 0; i < r.steps.length; i++) {
+      const [p, e] = [r.predicted[i], r.expert[i]];
+      process.stdout.write(`${String(r.steps[i]).padStart(4)}  ${mean(p, 0).toFixed(4).padStart(8)} / ${mean(e, 0).toFixed(4).padStart(8)}   ${mean(p, 1).toFixed(4).padStart(8)} / ${mean(e, 1).toFixed(4).padStart(8)}\n`);
+    }
     if (a.frames) writeFileSync(a.frames, JSON.stringify({ steps: r.steps, firstFrames: r.firstFrames, firstInputs: r.firstInputs, predicted: r.predicted, expert: r.expert }));
   } finally {
     await b.close();
