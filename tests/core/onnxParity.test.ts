@@ -1,7 +1,8 @@
-// ONNX parity: models/test-random/{encoder,decoder}.onnx and the shipped trained model
-// models/vla-cpu run in onnxruntime-web (WASM backend, Node) must reproduce the PyTorch outputs
-// stored by training/export_onnx.py (tests/fixtures/model/parity.json,
-// tests/fixtures/vla-cpu/parity.json) within TOLERANCE, and show the block-causal contract.
+// ONNX parity: models/test-random/{encoder,decoder}.onnx and the shipped trained models
+// models/vla-kp-gtd (the page's default) and models/vla-cpu (the first one, kept as the baseline)
+// run in onnxruntime-web (WASM backend, Node) must reproduce the PyTorch outputs stored by
+// training/export_onnx.py (tests/fixtures/{model,vla-kp-gtd,vla-cpu}/parity.json) within
+// TOLERANCE, and show the block-causal contract.
 // onnxruntime-web is allowed here (tests are Node-only), never in src/core.
 // Under Node, `import * as ort from 'onnxruntime-web'` resolves to dist/ort.node.min.mjs, which
 // loads ort-wasm-simd-threaded.{mjs,wasm} from its own folder in node_modules: no wasmPaths needed.
@@ -59,6 +60,7 @@ function int64(values: ArrayLike<number>, shape: number[]): ort.Tensor {
 const CASES = [
   { model: 'test-random', fixture: 'model' },
   { model: 'vla-cpu', fixture: 'vla-cpu' },
+  { model: 'vla-kp-gtd', fixture: 'vla-kp-gtd' },
 ];
 
 describe.each(CASES)('ONNX parity (models/$model, onnxruntime-web WASM)', ({ model, fixture: fixtureDir }) => {

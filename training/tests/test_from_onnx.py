@@ -35,6 +35,13 @@ class FromOnnxTest(unittest.TestCase):
         self.assertEqual(ck["step"], 9000)
         self.assertLess(check_parity(ck, os.path.join(FIX, "vla-cpu", "parity.json")), 1e-4)
 
+    def test_default_goal_token_model_rebuilds_within_parity_tolerance(self):
+        # the page's default: keypoints, FiLM, the goal head inside the encoder graph, proprio buffers
+        ck = rebuild(os.path.join(MODELS, "vla-kp-gtd"))
+        self.assertEqual(ck["step"], 2000)
+        self.assertEqual(ck["config"]["goal_token"], 1)
+        self.assertLess(check_parity(ck, os.path.join(FIX, "vla-kp-gtd", "parity.json")), 1e-4)
+
     def test_manifest_without_config_is_refused(self):
         with tempfile.TemporaryDirectory() as d:
             for f in os.listdir(os.path.join(MODELS, "test-random")):
