@@ -12,34 +12,17 @@ import sys
 import numpy as np
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, ROOT)
-from training.data import FrameStore, encode_actions  # noqa: E402
-from training.diagnose import load_for_eval, one_shot  # noqa: E402
-from training.train import to_device  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from goal_token_follow_session11 import Fixed, load  # noqa: E402
+from training.diagnose import one_shot  # noqa: E402
+from training.train import to_device  # noqa: E402  (goal_token_follow_session11 puts the repo on the path)
 
 OFFSETS = [0, 5, 10, 15]
 
 
-class Fixed(torch.nn.Module):
-    """Stands in for the keypoint head: returns the given world-frame points whatever it reads."""
-
-    def __init__(self, points: torch.Tensor):
-        super().__init__()
-        self.points = points
-
-    def forward(self, _features):
-        return self.points
-
-
 def main(argv):
-    torch.set_num_threads(int(argv[2]) if len(argv) > 2 else 1)
-    ck = torch.load(argv[0], map_location="cpu")
-    store = FrameStore([argv[1]], aux_goals=int(ck["config"].get("aux_goals", 0)))
-    cfg, model, sampler = load_for_eval(ck, store)
-    assert cfg.goal_token, "needs a --goal_token=1 checkpoint"
-    stats, head = ck["stats"], model.aux_head
-    zero = encode_actions(np.zeros((1, cfg.action_dim)), stats["action_low"], stats["action_high"], cfg.bins)[0]
+    store, cfg, model, sampler, zero = load(argv)
+    head = model.aux_head
     for off in OFFSETS:
         fr = np.array([store.demo_start[d] + off for d in range(len(store.demo_len)) if store.demo_len[d] > off + 8])
         b = to_device(sampler.batch(np.random.default_rng(0), len(fr), False, frames=fr), sampler, "cpu")

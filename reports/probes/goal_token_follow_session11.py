@@ -39,15 +39,21 @@ class Fixed(torch.nn.Module):
         return self.points
 
 
-def main(argv):
+def load(argv):
+    """CKPT DATA [THREADS] -> (store, cfg, model, sampler, the bins of a zero action)."""
     torch.set_num_threads(int(argv[2]) if len(argv) > 2 else 1)
     ck = torch.load(argv[0], map_location="cpu")
     store = FrameStore([argv[1]], aux_goals=int(ck["config"].get("aux_goals", 0)))
     cfg, model, sampler = load_for_eval(ck, store)
     assert cfg.goal_token, "needs a --goal_token=1 checkpoint"
-    head = model.aux_head
     stats = ck["stats"]
     zero = encode_actions(np.zeros((1, cfg.action_dim)), stats["action_low"], stats["action_high"], cfg.bins)[0]
+    return store, cfg, model, sampler, zero
+
+
+def main(argv):
+    store, cfg, model, sampler, zero = load(argv)
+    head = model.aux_head
     rng = np.random.default_rng(0)
     out = {}
     for off in OFFSETS:
