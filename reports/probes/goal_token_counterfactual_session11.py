@@ -28,8 +28,7 @@ def main(argv):
         b = to_device(sampler.batch(np.random.default_rng(0), len(fr), False, frames=fr), sampler, "cpu")
         tgt = np.abs(b["targets"].numpy().reshape(-1, cfg.chunk_len, cfg.action_dim)[:, :, :2].mean(1) - zero[:2]).mean(0)
         with torch.no_grad():
-            world = head(model.aux_features(model.encode_vision(b["images"], b["input_ids"], b["attention_mask"])[1],
-                                            b["input_ids"], b["attention_mask"]))
+            world = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"])
         tcp, home = b["aux_tcp"], b["proprio"].clone()
         home[:, 2] = float(b["proprio"][:, 2].max())
         row = {}

@@ -62,10 +62,8 @@ def main(argv):
         tgt = b["targets"].numpy().reshape(-1, cfg.chunk_len, cfg.action_dim)[:, :, :2].mean(1) - zero[:2]
         row = {"demos": int(len(fr))}
         with torch.no_grad():  # the oracle keeps the head's output where the slot has no target
-            pred_world = head(model.aux_features(model.encode_vision(b["images"], b["input_ids"], b["attention_mask"])[1],
-                                                 b["input_ids"], b["attention_mask"]))
-        valid = b["aux_valid"].bool() if b["aux_valid"].shape == pred_world.shape else b["aux_valid"].repeat_interleave(3, 1).bool()
-        oracle = torch.where(valid, b["aux"] + b["aux_tcp"], pred_world)
+            pred_world = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"])
+        oracle = torch.where(b["aux_valid"].bool(), b["aux"] + b["aux_tcp"], pred_world)
         for name, aux_head in (("head", head), ("oracle", Fixed(oracle))):
             model.aux_head = aux_head
             with torch.no_grad():
