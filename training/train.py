@@ -8,7 +8,9 @@ Any TrainConfig or ModelConfig field is an override `--key=value` (JSON values);
 errors. Objective (DESIGN.md, Discrete Diffusion VLA arXiv 2508.20072 / MaskGIT): per sample,
 u ~ U(0, 1), mask ratio r = cos(pi/2 * u), n_mask = max(1, ceil(r * N)) of the N = H * 7 action
 tokens replaced by the mask id; cross-entropy on masked positions only. K mask draws per sample
-share one encode_prefix (the prefix never sees the actions).
+share one encode_prefix (the prefix never sees the actions). The objective lives in
+training/objective.py, with `--self_cond`: a share of the draws sees the network's own guesses as
+the visible tokens, as the DD decoder shows them.
 Invariants: a run resumed from its checkpoint gives the same weights as an uninterrupted run
 (rng states saved; evaluation uses its own fixed-seed rng); checkpoints are written atomically and
 are what `python3 -m training.export_onnx --checkpoint` reads.
@@ -20,16 +22,16 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
 from training.goals import goal_loss
+from training.objective import draw_masks, masked_loss  # noqa: F401 (draw_masks: part of this module's API)
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
 
@@ -79,6 +81,10 @@ class TrainConfig:
     # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
     # A later run warm-starts the policy from it with --init_from.
     aux_only: bool = False
+    # Share of mask draws whose visible tokens are the network's own one-shot predictions on its most
+    # confident positions instead of the expert's (training/objective.py): trains the decoder on
+    # what the DD decoder feeds it. 0 = off (the plain objective).
+    self_cond: float = 0.0
 
 
 def parse_args(argv) -> Tuple[TrainConfig, dict]:
@@ -104,15 +110,6 @@ def lr_at(step: int, c: TrainConfig) -> float:
     return c.min_lr + 0.5 * (1 + math.cos(math.pi * p)) * (c.lr - c.min_lr)
 
 
-def draw_masks(rng: np.random.Generator, rows: int, n_tokens: int, ratio: Optional[float] = None) -> np.ndarray:
-    """(rows, n_tokens) bool, True = masked. ratio None: cosine schedule r = cos(pi/2 * u);
-    n_mask = max(1, ceil(r * n_tokens)), positions uniformly at random."""
-    r = np.cos(np.pi / 2 * rng.random(rows)) if ratio is None else np.full(rows, ratio)
-    n_mask = np.maximum(1, np.ceil(r * n_tokens - 1e-9)).astype(np.int64)
-    rank = np.argsort(rng.random((rows, n_tokens)), axis=1).argsort(axis=1)  # random permutation ranks
-    return rank < n_mask[:, None]
-
-
 def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
     """numpy batch -> device tensors; images uploaded as uint8, normalised (and jittered) there."""
     out = {k: torch.from_numpy(v).to(device) for k, v in b.items() if k not in ("images", "jitter")}
@@ -126,33 +123,6 @@ def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     with autocast():
         pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"]).float()
     return goal_loss(model, b, pred)
-
-
-def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast):
-    """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
-    Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on unmasked, aux_loss): aux_loss
-    is the goal-point loss (smooth L1 over valid values, training/goals.py) or None when the model
-    has no auxiliary head or the batch no goal targets."""
-    cfg = model.cfg
-    K = masks.shape[0] // b["targets"].size(0)
-    targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
-    m = torch.from_numpy(masks).to(targets.device)
-    # Steps without a label (target -100: past the end of a demo that did not succeed) are always masked
-    # on input and left out of the loss.
-    tokens = torch.where(m | (targets < 0), torch.full_like(targets, cfg.mask_id), targets)
-    with_aux = cfg.aux_goals > 0 and "aux" in b
-    with autocast():
-        cache, prefix_mask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"],
-                                                         b["proprio"], return_hidden=True)
-        logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
-        pred = model.predict_goals(hidden).float() if with_aux else None  # (B, 6 G)
-    t = torch.where(m, targets, torch.full_like(targets, -100))
-    aux_loss = goal_loss(model, b, pred) if pred is not None else None
-    if bool((t >= 0).any()):
-        loss = F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100)
-    else:  # no labelled masked position in the batch (mean over nothing would be NaN)
-        loss = logits.sum() * 0.0
-    return loss, logits, t, aux_loss
 
 
 @torch.no_grad()
@@ -284,6 +254,8 @@ def main(argv=None) -> dict:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
     train_demos, eval_demos = split_demos(store, c.eval_demos)
+    if not 0.0 <= c.self_cond <= 1.0:
+        raise ValueError(f"--self_cond is a share of the mask draws, in [0, 1]; got {c.self_cond}")
     if c.data_weights and len(c.data_weights) != len(c.data):
         raise ValueError(f"--data_weights has {len(c.data_weights)} numbers for {len(c.data)} --data files")
     mk = lambda demos, w=None: ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w)  # noqa: E731
@@ -365,7 +337,8 @@ def main(argv=None) -> dict:
             loss = aux_only_loss(model, b, autocast)
         else:
             masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
-            loss, _, _, aux_loss = masked_loss(model, b, masks, autocast)
+            sc = rng.random(len(masks)) < c.self_cond if c.self_cond > 0 else None
+            loss, _, _, aux_loss = masked_loss(model, b, masks, autocast, sc)
         opt.zero_grad(set_to_none=True)
         (loss if aux_loss is None else loss + c.aux_weight * aux_loss).backward()
         if c.grad_clip > 0:
