@@ -82,8 +82,7 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows
                                                          b["proprio"], return_hidden=True)
         if self_cond_rows is not None and self_cond_rows.any():
             rows = torch.from_numpy(self_cond_rows).to(targets.device)
-            tokens, m = self_condition(model, [(k.detach(), v.detach()) for k, v in cache], prefix_mask.detach(),
-                                       m, targets, rows)
+            tokens, m = self_condition(model, cache, prefix_mask, m, targets, rows)  # no_grad inside
         logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
         pred = model.predict_goals(hidden).float() if with_aux else None  # (B, 6 G)
     t = torch.where(m, targets, torch.full_like(targets, -100))
