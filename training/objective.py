@@ -13,13 +13,12 @@ predictions. Session 12 measured what that mismatch costs on vla-kp-gtd, teacher
 goal demos: the mean dx error was 3.8 bins one-shot, 5.9 bins with DD T = 12 and 10.6 with
 left-to-right AR. So for a share `self_cond` of the draws the visible tokens are replaced by the
 network's own one-shot argmax, computed from the same prefix without gradient. The positions left
-visible are the n_visible = N - n_mask most confident of those predictions, which is what the
-decoder's max-probability ranking commits first. The loss stays the cross-entropy against the
+visible are the most confident of those predictions (as many as the draw left visible among the
+labelled steps), which is what the decoder's max-probability ranking commits first. The loss stays the cross-entropy against the
 expert's tokens on the masked positions, so the network learns to correct its own guesses rather
 than extrapolate them. Costs one extra decoder pass (batch B, no backward) per step.
 Invariants: the number of masked labelled tokens (those in the loss) per draw is the same with and
-without self-conditioning;
-a label-less step (target -100) is always masked on input and never in the loss.
+without self-conditioning; a label-less step (target -100) is always masked on input and never in the loss.
 """
 from typing import Optional
 
@@ -52,14 +51,14 @@ def self_condition(model: VLA, cache, prefix_mask, m: torch.Tensor, targets: tor
     logits = model.decode_same_batch(full, cache, prefix_mask)[..., : cfg.bins].float()  # (B, N, bins)
     conf, pred = logits.softmax(-1).max(-1)  # (B, N)
     conf, pred = conf.repeat_interleave(K, 0), pred.repeat_interleave(K, 0)  # (B*K, N)
-    conf = torch.where(targets < 0, torch.full_like(conf, -1.0), conf)  # label-less steps stay masked
     labelled = targets >= 0
+    conf = torch.where(labelled, conf, torch.full_like(conf, -1.0))  # label-less steps stay masked
     n_visible = labelled.sum(1) - (m & labelled).sum(1)  # (B*K,) as many labelled tokens in the loss as drawn
     rank = conf.argsort(1, descending=True).argsort(1)  # 0 = most confident
     m_sc = rank >= n_visible[:, None]
     m_new = torch.where(rows[:, None], m_sc, m)
     visible = torch.where(rows[:, None], pred, targets)
-    tokens = torch.where(m_new | (targets < 0), torch.full_like(targets, cfg.mask_id), visible)
+    tokens = torch.where(m_new | ~labelled, torch.full_like(targets, cfg.mask_id), visible)
     return tokens, m_new
 
 

@@ -31,7 +31,7 @@ from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
 from training.goals import goal_loss
-from training.objective import draw_masks, masked_loss  # noqa: F401 (draw_masks: part of this module's API)
+from training.objective import draw_masks, masked_loss
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
 

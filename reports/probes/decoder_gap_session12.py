@@ -53,7 +53,7 @@ def main(argv):
     store = FrameStore([argv[1]], aux_goals=int(ck["config"].get("aux_goals", 0)))
     cfg, model, sampler = load_for_eval(ck, store)
     stats = ck["stats"]
-    H, D, V = cfg.chunk_len, cfg.action_dim, cfg.bins + 1
+    H, D = cfg.chunk_len, cfg.action_dim
     zero = encode_actions(np.zeros((1, D)), stats["action_low"], stats["action_high"], cfg.bins)[0].astype(np.float64)
     rng = np.random.default_rng(0)
     frames = np.sort(rng.choice(sampler.frames, size=min(samples, len(sampler)), replace=False))
