@@ -1,6 +1,6 @@
 // The expert's waypoint plans: each goal becomes a fixed sequence of phases (approach above,
-// descend, close, lift, transport, lower, open, retreat; or for a push: approach behind, lower,
-// push along the line, retreat). A phase names its TCP target (recomputed every step from the
+// level at cruise height, descend, close, lift, transport, lower, open, retreat; or for a push:
+// approach behind, lower, push along the line, retreat). A phase names its TCP target (recomputed every step from the
 // privileged state, so the plan follows objects that moved), its gripper command, its speed
 // cap and when it is done.
 //
@@ -83,6 +83,27 @@ interface Latch {
   releaseAt?: Vec3;
 }
 
+/**
+ * An approach that travels level: from above cruise height (the home pose, TCP z = 0.28) it first
+ * goes straight down to cruise height over the starting xy, then across at cruise height to
+ * `target`. A diagonal approach (down and across at once, on a straight line) made the height a
+ * clock for "arrived": a policy trained on it stopped in x, y when it reached cruise height, short
+ * of objects that were far away. Travelling level, only the goal (seen, or the goal token) says
+ * where to stop. The returned target keeps its own state: build a fresh one per attempt.
+ */
+function levelApproach(target: Phase['target']): Phase['target'] {
+  let start: [number, number] | null = null;
+  let level = false;
+  return (s) => {
+    const t = target(s);
+    const p = s.arm.tcp.position;
+    start ??= [p[0], p[1]];
+    if (!level && p[2] > EXPERT.cruiseZ + 0.004) return { position: [start[0], start[1], EXPERT.cruiseZ], yaw: t.yaw };
+    level = true;
+    return t;
+  };
+}
+
 /** Phases of "pick `id`" up to holding it at cruise height. */
 function pickPhases(id: string, latch: Latch): Phase[] {
   const obj = (s: SimState) => findObject(s, id);
@@ -97,7 +118,7 @@ function pickPhases(id: string, latch: Latch): Phase[] {
     return { position: [latch.liftXY[0], latch.liftXY[1], EXPERT.cruiseZ], yaw: latch.yaw };
   };
   return [
-    { name: 'approach', target: above, gripper: -1, vmax: EXPERT.fast, done: at(0.006)(above), limit: 120 },
+    { name: 'approach', target: levelApproach(above), gripper: -1, vmax: EXPERT.fast, done: at(0.006)(above), limit: 120 },
     { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80 },
     { name: 'close', target: down, gripper: 1, vmax: EXPERT.slow, done: (s, n) => s.arm.grasped === id && n >= 2, limit: 12 },
     { name: 'lift', target: lift, gripper: 1, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60, holds: id },
@@ -199,7 +220,7 @@ function pushPhases(id: string, region: Region): Phase[] {
   const high = behind(EXPERT.cruiseZ);
   const low = behind(EXPERT.pushZ);
   return [
-    { name: 'approach', target: high, gripper: 1, vmax: EXPERT.fast, done: at(0.006)(high), limit: 120 },
+    { name: 'approach', target: levelApproach(high), gripper: 1, vmax: EXPERT.fast, done: at(0.006)(high), limit: 120 },
     { name: 'descend', target: low, gripper: 1, vmax: EXPERT.slow, done: at(0.004)(low), limit: 80 },
     { name: 'push', target: push, gripper: 1, vmax: EXPERT.push, done: (s) => remaining(s) <= 0.002, limit: 150 },
     retreat(1),

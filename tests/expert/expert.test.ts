@@ -2,6 +2,7 @@
 // smooth actions, and recovers when the object it carries is taken away.
 import { describe, expect, it } from 'vitest';
 import { ExpertPolicy } from '../../src/expert';
+import { EXPERT } from '../../src/expert/phases';
 import { ACTION_LIMITS, Sim } from '../../src/sim';
 import { TASKS, getTask } from '../../src/tasks';
 import type { TaskInstance } from '../../src/tasks/types';
@@ -70,6 +71,29 @@ describe('ExpertPolicy', () => {
     expect(moved).toBe(true);
     expect(r.success).toBe(true);
     expect(r.expert.attempts).toEqual([2]);
+  });
+
+  it('approaches level: straight down from home to cruise height, then across', () => {
+    for (const id of ['object/red_cube_in_bowl', 'goal/push_green_cube_forward']) {
+      const inst = getTask(id).sample(5);
+      const sim = new Sim(inst.scene);
+      const ex = new ExpertPolicy(inst);
+      const home = sim.state().arm.tcp.position;
+      let across = 0;
+      for (let k = 0; k < 80 && ex.phase !== 'descend'; k++) {
+        const p = sim.state().arm.tcp.position;
+        const a = ex.act(sim.state());
+        if (ex.phase !== 'approach') break;
+        // Above cruise height (+1 cm) the TCP stays over its home xy; below it, it only finishes
+        // the descent (at most the gain 0.3 x the 1 cm left per step).
+        if (p[2] > EXPERT.cruiseZ + 0.01) expect(Math.hypot(p[0] - home[0], p[1] - home[1]), `${id} step ${k}`).toBeLessThan(0.003);
+        else expect(a[2], `${id} step ${k}`).toBeGreaterThan(-0.0035);
+        across += Math.hypot(a[0], a[1]);
+        sim.step(a);
+      }
+      expect(ex.phase).toBe('descend');
+      expect(across).toBeGreaterThan(0.05); // it did travel across
+    }
   });
 
   it('needs reset before act', () => {
