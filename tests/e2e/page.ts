@@ -6,6 +6,7 @@
 // main-thread responsiveness during decoding (longest 'longtask', longest rAF gap).
 // Reference: window.__vla (src/app/testHook.ts) for numbers; the DOM for what a user sees.
 // Invariants: one `check` line per claim; screenshots go to out/e2e/ (gitignored).
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_MODEL } from '../../src/app/modelSources';
 
@@ -23,6 +24,12 @@ const MAX_TASK_MS = 450;
 const MIN_FPS_IN_DECODES = 1.25;
 /** Whether the page's default model is the test model (then the URL never names it). */
 const DEFAULT_IS_TEST_MODEL = (DEFAULT_MODEL as string) === 'test-random';
+/** The default model's DD rounds (its manifest's decoding.rounds): the NFE of a default chunk. */
+const ROUNDS: number = JSON.parse(readFileSync(new URL(`../../models/${DEFAULT_MODEL}/manifest.json`, import.meta.url), 'utf8')).decoding.rounds;
+/** Rounds stepped one at a time with "pause before each round" (fewer than ROUNDS, so it is still waiting). */
+const STEPPED = Math.min(4, ROUNDS - 1);
+/** A DD round count other than the default, to see a setting apply live. */
+const OTHER_ROUNDS = ROUNDS === 6 ? 5 : 6;
 
 type Decode = NonNullable<ReturnType<NonNullable<Window['__vla']>['decode']>>;
 const decodeInfo = (page: Page): Promise<Decode> => page.evaluate(() => window.__vla!.decode()!);
@@ -90,7 +97,7 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   await page.waitForTimeout(300);
   check('page: pause holds the episode', (await step(page)) === p1, `step ${p1}`);
   const d1 = await decodeInfo(page);
-  check('page: typed instruction runs the model in closed loop (replans every chunk)', d1.chunks >= 3 && d1.nfe === 12 && d1.complete, `${d1.chunks} chunks by step ${p1}, NFE ${d1.nfe}, encoder ${d1.encoderMs.toFixed(0)} ms, rounds ${d1.roundMs.map((v) => v.toFixed(0)).join('/')} ms`);
+  check('page: typed instruction runs the model in closed loop (replans every chunk)', d1.chunks >= 3 && d1.nfe === ROUNDS && d1.complete, `${d1.chunks} chunks by step ${p1}, NFE ${d1.nfe}, encoder ${d1.encoderMs.toFixed(0)} ms, rounds ${d1.roundMs.map((v) => v.toFixed(0)).join('/')} ms`);
   // Responsiveness: main-thread stalls that overlap a chunk's decode (encoder + all rounds).
   const perf = (await page.evaluate('window.__perf')) as { tasks: number[][]; frames: number[] };
   const inSpan = (t0: number, t1: number) => d1.spans.some(([a, b]) => t0 < b && t1 > a);
@@ -122,17 +129,17 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
     const d = window.__vla!.decode()!;
     return d.chunks > n && d.waiting;
   }, chunksBefore, { timeout: 30_000, polling: 50 });
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < STEPPED; i++) {
     const want = i + 1;
     await page.keyboard.press('n');
     await page.waitForFunction((w) => window.__vla!.decode()!.roundsDone >= w && window.__vla!.decode()!.waiting, want, { timeout: 10_000, polling: 30 });
   }
   const g = await decodeInfo(page);
-  const label4 = (await page.textContent('[data-testid=round-label]')) ?? '';
+  const labelAt = (await page.textContent('[data-testid=round-label]')) ?? '';
   const states = await page.$$eval('.grid .cell[data-state]', (c) => c.map((x) => x.getAttribute('data-state')));
   await page.keyboard.press('ArrowLeft');
-  const label3 = (await page.textContent('[data-testid=round-label]')) ?? '';
-  check('page: pause before each round waits; N runs one round; left arrow scrubs back', g.roundsDone === 4 && g.waiting && /round 4 \/ 12/.test(label4) && /round 3 \/ 12/.test(label3), `${label4} -> ${label3}, NFE ${g.nfe}`);
+  const labelBack = (await page.textContent('[data-testid=round-label]')) ?? '';
+  check('page: pause before each round waits; N runs one round; left arrow scrubs back', g.roundsDone === STEPPED && g.waiting && labelAt.includes(`round ${STEPPED} / ${ROUNDS}`) && labelBack.includes(`round ${STEPPED - 1} / ${ROUNDS}`), `${labelAt} -> ${labelBack}, NFE ${g.nfe}`);
   check('page: grid of H x D cells with masked and committed tokens', states.length === 56 && states.includes('masked') && states.some((s) => s === 'committed' || s === 'kept'), Object.entries(states.reduce<Record<string, number>>((a, s) => ({ ...a, [s!]: (a[s!] ?? 0) + 1 }), {})).map(([k, v]) => `${k} ${v}`).join(', '));
   await page.hover('.grid .cell.kept, .grid .cell.committed');
   const detail = (await page.textContent('[data-testid=cell-detail]')) ?? '';
@@ -142,7 +149,7 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   await page.uncheck('[data-testid=pause-before-round]');
   await page.waitForFunction(() => !document.querySelector('[data-testid=pause]'), null, { timeout: 30_000 });
   const gd = await decodeInfo(page);
-  check('page: unticking the pause finishes the chunk and the step cycle ends', gd.complete && gd.nfe === 12 && !gd.busy, `NFE ${gd.nfe}`);
+  check('page: unticking the pause finishes the chunk and the step cycle ends', gd.complete && gd.nfe === ROUNDS && !gd.busy, `NFE ${gd.nfe}`);
 
   // Decoder settings apply live to the next chunk; baselines give their NFE.
   const nfeOf = async (mode: string, rounds: string): Promise<number> => {
@@ -150,8 +157,8 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
     if (rounds) await page.fill('[data-testid=dec-rounds]', rounds); // disabled for one-shot and AR
     return (await stepCycle(page)).nfe;
   };
-  const nfe = { oneshot: await nfeOf('oneshot', ''), ar: await nfeOf('ar', ''), dd4: await nfeOf('dd', '4') };
-  check('page: decoder settings apply live (one-shot 1, autoregressive 56, DD with 4 rounds 4)', nfe.oneshot === 1 && nfe.ar === 56 && nfe.dd4 === 4, JSON.stringify(nfe));
+  const nfe = { oneshot: await nfeOf('oneshot', ''), ar: await nfeOf('ar', ''), dd: await nfeOf('dd', String(OTHER_ROUNDS)) };
+  check(`page: decoder settings apply live (one-shot 1, autoregressive 56, DD with ${OTHER_ROUNDS} rounds ${OTHER_ROUNDS})`, nfe.oneshot === 1 && nfe.ar === 56 && nfe.dd === OTHER_ROUNDS, JSON.stringify(nfe));
   // "execute": how many of the chunk's 8 actions run before the model looks again.
   await page.selectOption('[data-testid=dec-mode]', 'oneshot');
   await page.fill('[data-testid=dec-execute]', '3');
@@ -165,7 +172,7 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   await page.click('[data-testid=compare]');
   await page.waitForSelector('[data-testid=compare-table]', { timeout: 60_000 });
   const cmp = await page.$$eval('[data-testid=compare-table] tr[data-mode]', (r) => r.map((x) => `${x.getAttribute('data-mode')}:${x.getAttribute('data-nfe')}`));
-  check('page: decoders side by side on the last observation (DD 12, one-shot 1, AR 56, random 12 passes)', cmp.join(' ') === 'dd:12 oneshot:1 ar:56 random:12', cmp.join(' '));
+  check(`page: decoders side by side on the last observation (DD ${ROUNDS}, one-shot 1, AR 56, random ${ROUNDS} passes)`, cmp.join(' ') === `dd:${ROUNDS} oneshot:1 ar:56 random:${ROUNDS}`, cmp.join(' '));
 
   // Swap to the second model and back.
   await page.selectOption('[data-testid=model-select]', 'test-random-b');
