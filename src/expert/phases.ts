@@ -1,8 +1,8 @@
 // The expert's waypoint plans: each goal becomes a fixed sequence of phases (approach above,
 // level at cruise height, descend, close, lift, transport, lower, open, retreat; or for a push:
-// approach behind, lower, push along the line, retreat). A phase names its TCP target (recomputed every step from the
-// privileged state, so the plan follows objects that moved), its gripper command, its speed
-// cap and when it is done.
+// approach behind, lower, push along the line, retreat). A phase names its TCP target
+// (recomputed every step from the privileged state, so the plan follows objects that moved), its
+// gripper command, its speed cap and when it is done.
 //
 // Invariants: targets keep the TCP above TCP_BOUNDS.min; phases that hold an object check that
 // it is still held (otherwise the plan restarts the goal); every phase has a step limit.
