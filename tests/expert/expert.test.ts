@@ -1,8 +1,7 @@
 // The scripted expert in the real sim: solves every task, deterministically, with bounded,
 // smooth actions, and recovers when the object it carries is taken away.
 import { describe, expect, it } from 'vitest';
-import { ExpertPolicy } from '../../src/expert';
-import { EXPERT } from '../../src/expert/phases';
+import { EXPERT, ExpertPolicy } from '../../src/expert';
 import { ACTION_LIMITS, Sim } from '../../src/sim';
 import { TASKS, getTask } from '../../src/tasks';
 import type { TaskInstance } from '../../src/tasks/types';

@@ -210,27 +210,6 @@ class PiecesTest(unittest.TestCase):
         self.assertEqual((c.steps, c.data, c.resume, m), (3, ("a.hdf5", "b"), True, {"n_layer": 2}))
 
 
-    def test_plot_draws_each_logged_series(self):
-        from training.plot import render
-        recs = [{"step": 10, "loss": 5.0}, {"step": 20, "loss": 4.0, "eval_loss": 4.5, "eval_masked_acc": 0.1,
-                                           "eval_decode_acc": 0.2}, {"step": 30, "loss": 3.0}]
-        svg = render(recs)
-        self.assertEqual(svg.count("<polyline"), 4)
-        self.assertIn("loss 3.000", svg)
-        self.assertEqual(svg, render(recs))
-
-    def test_plot_chains_warm_started_runs(self):
-        from training.plot import chain, render
-        a = [{"step": 10, "loss": 5.0, "elapsed": 7.0}, {"step": 20, "loss": 4.0, "elapsed": 14.0}]
-        b = [{"step": 5, "loss": 3.5, "elapsed": 4.0}, {"step": 10, "loss": 3.0, "eval_loss": 3.2, "eval_masked_acc": 0.8, "elapsed": 8.0}]
-        recs, marks = chain([a, b])
-        self.assertEqual([r["step"] for r in recs], [10, 20, 25, 30])
-        self.assertEqual(recs[-1]["elapsed"], 22.0)
-        self.assertEqual(marks, [20])
-        svg = render(recs, marks)
-        self.assertEqual(svg.count("warm start 20"), 2)  # one dashed line per panel
-
-
 class TrainSmokeTest(unittest.TestCase):
     def test_train_resume_export_parity(self):
         with tempfile.TemporaryDirectory() as d:
