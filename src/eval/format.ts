@@ -1,7 +1,8 @@
 // Human-readable views of an EvalReport: a fixed-width table for the terminal and a Markdown
 // table for reports/*.md. Both are derived from the JSON report only, so they never disagree.
 
-import type { EvalReport, RateSummary } from './types';
+import { STAGES, type Stage } from './progress';
+import type { EvalReport, RateSummary, TaskSummary } from './types';
 
 /** Percent with one decimal, or two where one would round an imperfect rate up to 100%. */
 const pct = (x: number): string => {
@@ -16,6 +17,18 @@ function failureText(f: Record<string, number | undefined>): string {
   return parts.length ? parts.join(' ') : '-';
 }
 
+/** "reach 2, grasp 5": failed episodes by the stage they stalled in, in stage order. */
+function stalledText(s: Partial<Record<Stage, number>> | undefined): string {
+  const parts = STAGES.filter((k) => s?.[k]).map((k) => `${k} ${s![k]}`);
+  return parts.length ? parts.join(', ') : '-';
+}
+
+function sumStalled(tasks: readonly TaskSummary[]): Partial<Record<Stage, number>> {
+  const out: Partial<Record<Stage, number>> = {};
+  for (const t of tasks) for (const k of STAGES) if (t.stalled?.[k]) out[k] = (out[k] ?? 0) + t.stalled[k]!;
+  return out;
+}
+
 interface Row {
   name: string;
   rate: string;
@@ -23,24 +36,26 @@ interface Row {
   ci: string;
   steps: string;
   failures: string;
+  stalled: string;
 }
 
 function rows(report: EvalReport): Row[] {
   const out: Row[] = [];
   for (const t of report.tasks) {
-    out.push({ name: t.id, rate: pct(t.successRate), n: String(t.episodes), ci: ci(t), steps: steps(t.meanStepsSuccess), failures: failureText(t.failures) });
+    out.push({ name: t.id, rate: pct(t.successRate), n: String(t.episodes), ci: ci(t), steps: steps(t.meanStepsSuccess), failures: failureText(t.failures), stalled: stalledText(t.stalled) });
   }
   for (const [suite, s] of Object.entries(report.suites)) {
-    if (s) out.push({ name: `suite ${suite}`, rate: pct(s.successRate), n: String(s.episodes), ci: ci(s), steps: '', failures: '' });
+    const stalled = stalledText(sumStalled(report.tasks.filter((t) => t.suite === suite)));
+    if (s) out.push({ name: `suite ${suite}`, rate: pct(s.successRate), n: String(s.episodes), ci: ci(s), steps: '', failures: '', stalled });
   }
   const o = report.overall;
-  out.push({ name: 'overall (episodes)', rate: pct(o.successRate), n: String(o.episodes), ci: ci(o), steps: '', failures: '' });
-  out.push({ name: 'average over suites', rate: pct(o.suiteAverage), n: '', ci: '', steps: '', failures: '' });
+  out.push({ name: 'overall (episodes)', rate: pct(o.successRate), n: String(o.episodes), ci: ci(o), steps: '', failures: '', stalled: stalledText(sumStalled(report.tasks)) });
+  out.push({ name: 'average over suites', rate: pct(o.suiteAverage), n: '', ci: '', steps: '', failures: '', stalled: '' });
   return out;
 }
 
-const HEAD: Row = { name: 'task', rate: 'success', n: 'n', ci: '95% CI (Wilson)', steps: 'steps', failures: 'failures' };
-const KEYS: (keyof Row)[] = ['name', 'rate', 'n', 'ci', 'steps', 'failures'];
+const HEAD: Row = { name: 'task', rate: 'success', n: 'n', ci: '95% CI (Wilson)', steps: 'steps', failures: 'failures', stalled: 'stalled at' };
+const KEYS: (keyof Row)[] = ['name', 'rate', 'n', 'ci', 'steps', 'failures', 'stalled'];
 
 /** Fixed-width text table (for stderr/stdout). */
 export function formatTable(report: EvalReport): string {
@@ -58,7 +73,9 @@ export function formatMarkdown(report: EvalReport, title = `Evaluation: ${report
     '',
     `Policy \`${m.policy}\`, ${m.episodesPerTask} episodes per task, base seed ${m.seed}, ${report.overall.episodes} episodes in all (${m.createdAt}).`,
     typeof m.command === 'string' ? `\nReproduce: \`${m.command}\`\n` : '',
-    'Success rates with Wilson 95% intervals; steps = mean control steps (20 Hz) of successful episodes.',
+    'Success rates with Wilson 95% intervals; steps = mean control steps (20 Hz) of successful episodes;',
+    'stalled at = failed episodes by how far they got on their first unmet goal (reach: never near the',
+    'object; grasp: near, never held it; carry: held it, never over the destination; place: there, not set down).',
     '',
   ];
   const esc = (s: string) => s.replace(/\|/g, '\\|');

@@ -7,6 +7,7 @@
 // of the suite rates (LIBERO's "average" column); tasks keep their order of first appearance.
 
 import type { Suite } from '../tasks/types';
+import type { Stage } from './progress';
 import type { EpisodeFailure, EpisodeRow, EvalReport, RateSummary, TaskSummary } from './types';
 
 /** Two-sided 95% normal quantile. */
@@ -55,12 +56,15 @@ export function buildReport(rows: readonly EpisodeRow[], meta: ReportMeta): Eval
     const ok = list.filter((r) => r.success);
     const failures: Partial<Record<EpisodeFailure, number>> = {};
     for (const r of list) if (r.failure) failures[r.failure] = (failures[r.failure] ?? 0) + 1;
+    const stalled: Partial<Record<Stage, number>> = {};
+    for (const r of list) if (!r.success && r.progress) stalled[r.progress.stage] = (stalled[r.progress.stage] ?? 0) + 1;
     tasks.push({
       id,
       suite: list[0].suite,
       ...summarize(list),
       meanStepsSuccess: ok.length ? ok.reduce((s, r) => s + r.steps, 0) / ok.length : null,
       failures,
+      stalled,
     });
   }
   const suites: EvalReport['suites'] = {};

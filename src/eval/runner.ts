@@ -9,7 +9,9 @@
 
 import { Rng } from '../core/rng';
 import { ACTION_DIM, type SimState } from '../sim/types';
+import { goalHolds } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
+import { ProgressTracker } from './progress';
 import type { EpisodeFailure, EpisodeRow, Observation, Policy, SimFactory, SimLike } from './types';
 
 export interface RunOptions {
@@ -42,6 +44,17 @@ function validAction(a: unknown): a is number[] {
 export async function runEpisode(instance: TaskInstance, policy: Policy, makeSim: SimFactory, options: RunOptions = {}): Promise<EpisodeRow> {
   const now = options.now ?? Date.now;
   const t0 = now();
+  let tracker: ProgressTracker | null = new ProgressTracker(instance.goals);
+  let last: SimState | null = null;
+  const progressOf = () => {
+    if (!tracker || !last) return {};
+    const final = last;
+    try {
+      return { progress: tracker.summary((g) => goalHolds(g, final)) };
+    } catch {
+      return {}; // a goal naming an object the scene lacks: the task's bug, reported elsewhere
+    }
+  };
   const row = (success: boolean, steps: number, failure?: EpisodeFailure, detail?: string): EpisodeRow => ({
     task: instance.taskId,
     suite: instance.suite,
@@ -51,11 +64,21 @@ export async function runEpisode(instance: TaskInstance, policy: Policy, makeSim
     steps,
     ...(failure ? { failure } : {}),
     ...(detail ? { detail } : {}),
+    ...(success ? {} : progressOf()),
     wallMs: now() - t0,
   });
 
   const sim = makeSim(instance.scene);
   let steps = 0;
+  const watch = (state: SimState) => {
+    last = state;
+    try {
+      tracker?.observe(state);
+    } catch {
+      tracker = null; // progress is a diagnostic; it never ends an episode
+    }
+  };
+  watch(sim.state());
   try {
     await policy.reset(instance);
   } catch (e) {
@@ -78,6 +101,7 @@ export async function runEpisode(instance: TaskInstance, policy: Policy, makeSim
       const info = sim.step(action);
       steps++;
       const after = sim.state();
+      watch(after);
       options.onStep?.({ step: steps, action, state: after });
       if (info.failure || after.failure) return row(false, steps, `sim:${info.failure ?? after.failure!}`);
       if (instance.success(after)) return row(true, steps);

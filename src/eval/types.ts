@@ -7,6 +7,7 @@
 
 import type { SceneSpec, SimFailure, SimState, StepInfo } from '../sim/types';
 import type { Suite, TaskInstance } from '../tasks/types';
+import type { EpisodeProgress, Stage } from './progress';
 
 /** What a policy may see besides the privileged state (filled by an observer, e.g. a renderer). */
 export interface Observation {
@@ -50,6 +51,8 @@ export interface EpisodeRow {
   failure?: EpisodeFailure;
   /** Extra detail for a failure (e.g. the policy's error message). */
   detail?: string;
+  /** Failed episodes: how far the policy got (see progress.ts). */
+  progress?: EpisodeProgress;
   /** Wall time of the episode, milliseconds. */
   wallMs: number;
 }
@@ -69,6 +72,8 @@ export interface TaskSummary extends RateSummary {
   meanStepsSuccess: number | null;
   /** Failure reasons and their counts. */
   failures: Partial<Record<EpisodeFailure, number>>;
+  /** Failed episodes by the stage they stalled in (progress.ts); absent in older reports. */
+  stalled?: Partial<Record<Stage, number>>;
 }
 
 export interface EvalReport {
