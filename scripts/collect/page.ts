@@ -8,7 +8,7 @@
 // one renderer (one WebGL context) is reused for every episode; with perturbations the arm
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
-import { packDemo } from '../../src/data/pack';
+import { bytesToBase64, packDemo } from '../../src/data/pack';
 import { ExpertPolicy, Perturbation, type PerturbationOptions } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
@@ -55,12 +55,6 @@ function getRenderer(width: number, height: number, world: Partial<WorldMirrorOp
     rendererSize = key;
   }
   return renderer;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
 }
 
 export function runEpisode(req: EpisodeRequest): EpisodeResult {
@@ -113,7 +107,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   if (!success && !failure) failure = cut ? 'cut' : 'timeout';
   ms.other = performance.now() - t0 - ms.sim - ms.render;
   const demo = rec.finish(success);
-  const packed = toBase64(packDemo(demo));
+  const packed = bytesToBase64(packDemo(demo));
   ms.setup = performance.now() - tStart - ms.sim - ms.render - ms.other;
   return { packed, success, steps: demo.numSamples, failure, ms };
 }

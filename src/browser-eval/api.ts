@@ -110,7 +110,33 @@ export interface ProbeResult {
   success: boolean;
 }
 
+/** A DAgger rollout (src/expert/DaggerPolicy.ts): the model drives, the expert labels. */
+export interface DaggerRequest {
+  task: string;
+  seed: number;
+  /** Chance per chunk that the expert drives instead of the model. */
+  beta: number;
+  decoder: Partial<DecoderSettings>;
+  /** Model actions executed per chunk. @default the manifest's */
+  executeSteps?: number;
+  /** Seed of the decoder RNG and of the driver draws. */
+  policySeed: number;
+  /** Cut the task's step limit. */
+  maxSteps?: number;
+}
+
+export interface DaggerResult {
+  /** The recorded episode (src/data/pack.ts), base64: the expert's labels, the model's states. */
+  packed: string;
+  row: EpisodeRow;
+  /** Steps each driver executed. */
+  driven: { expert: number; learner: number };
+  chunks: ChunkStats[];
+}
+
 export interface VlaEvalApi {
+  /** One DAgger rollout, recorded as a demonstration. */
+  dagger(req: DaggerRequest): Promise<DaggerResult>;
   /** Runs the expert and decodes along its trajectory (a data/eval mismatch check). */
   probe(req: ProbeRequest): Promise<ProbeResult>;
   init(req: InitRequest): Promise<InitResult>;

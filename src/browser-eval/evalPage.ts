@@ -7,7 +7,10 @@
 // render); camera frames are rendered at the manifest's camera size; `vlaReady` is set once
 // the module has loaded, before any model is.
 
-import { ExpertPolicy } from '../expert';
+import { DemoRecorder } from '../data/demo';
+import { bytesToBase64, packDemo } from '../data/pack';
+import { DaggerPolicy, ExpertPolicy } from '../expert';
+import { pickParaphrase } from '../../scripts/collect/args';
 import { proprioOf, runEpisode } from '../eval/runner';
 import type { Observation, SimLike } from '../eval/types';
 import { buildEncoderInputs, prepareTf } from '../policy/observation';
@@ -20,7 +23,7 @@ import { Sim } from '../sim';
 import type { SimState } from '../sim/types';
 import { getTask } from '../tasks';
 import type { TaskInstance } from '../tasks/types';
-import type { BenchRequest, BenchResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, ProbeRequest, ProbeResult, TracePoint, VlaEvalApi } from './api';
+import type { BenchRequest, BenchResult, DaggerRequest, DaggerResult, EpisodeRequest, EpisodeResult, InitRequest, InitResult, LogitsRequest, ProbeRequest, ProbeResult, TracePoint, VlaEvalApi } from './api';
 
 let model: VlaModel | null = null;
 let renderer: SimRenderer | null = null;
@@ -120,6 +123,40 @@ const api: VlaEvalApi = {
     const end = last as SimState | null;
     const trace = every && end ? { points, objects: end.objects.map((o) => ({ id: o.id, position: [...o.position] })) } : undefined;
     return { row, chunks: policy.chunks, ...(trace ? { trace } : {}) };
+  },
+
+  async dagger(req: DaggerRequest): Promise<DaggerResult> {
+    const m = needModel();
+    const base = getTask(req.task).sample(req.seed);
+    // As collect does: a seeded paraphrase, so the rollouts carry every phrasing of the task.
+    const paraphraseIndex = pickParaphrase(req.seed, base.paraphrases);
+    const instance: TaskInstance = {
+      ...base,
+      instruction: base.paraphrases[paraphraseIndex],
+      ...(req.maxSteps !== undefined ? { maxSteps: Math.min(req.maxSteps, base.maxSteps) } : {}),
+    };
+    const cam = m.manifest.cameras[0];
+    const rec = new DemoRecorder(
+      { taskId: instance.taskId, seed: req.seed, instruction: instance.instruction, paraphraseIndex, scene: JSON.stringify(instance.scene) },
+      cam.width,
+      cam.height,
+    );
+    const learner = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, prefixCache: true, seed: req.policySeed });
+    const policy = new DaggerPolicy(learner, {
+      beta: req.beta,
+      seed: req.policySeed,
+      record: (state, obs, label) => {
+        const im = obs!.images as Record<string, { data: Uint8Array }>;
+        rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);
+      },
+    });
+    let sim: Sim | null = null;
+    const row = await runEpisode(instance, policy, (scene) => (sim = new Sim(scene)), {
+      observe: (s, state, inst) => observer(sim!)(s, state, inst),
+    });
+    // A model that fails before its first step (a policy error) leaves nothing to record.
+    const packed = rec.steps > 0 ? bytesToBase64(packDemo(rec.finish(row.success))) : '';
+    return { packed, row, driven: { ...policy.steps }, chunks: learner.chunks };
   },
 
   async probe(req: ProbeRequest): Promise<ProbeResult> {

@@ -58,3 +58,11 @@ export function unpackDemo(bytes: Uint8Array): Demo {
   }
   return demo;
 }
+
+/** Base64 of `bytes` (browser pages hand packed demos to Node as a string through
+ * page.evaluate; chunked so String.fromCharCode never gets too many arguments). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}

@@ -7,6 +7,11 @@
 // its goal; after a goal's last phase the expert waits briefly for the objects to settle and
 // then works on the first goal (in instruction order) that does not hold, so a step undone by
 // a later one is redone.
+// Following a learner (DAgger, src/expert/DaggerPolicy.ts): the expert labels states another
+// controller drove it into. follow(executed) makes its motion continue from the arm's real
+// velocity, and a held object is taken as picked: an approach or descent whose object is already
+// between the closed fingers goes on with the lift (the expert itself never grasps before 'close',
+// so its own demonstrations are unchanged).
 // Invariants: act() returns 7 finite numbers within the action limits; the gripper entry is
 // exactly -1 or +1; the policy is deterministic given the instance and the states it is shown.
 
@@ -69,6 +74,12 @@ export class ExpertPolicy implements Policy {
     if (i < goals.length) this.attempts[i]++;
   }
 
+  /** The action that was executed after the last act() when it was not the expert's own (a
+   * learner's, under DAgger): the next label accelerates from it. */
+  follow(executed: ArrayLike<number>): void {
+    this.motion.follow(executed);
+  }
+
   /** First goal, in instruction order, that does not hold (goals.length if all hold). */
   private firstUnmet(state: SimState): number {
     const goals = this.instance!.goals;
@@ -118,6 +129,12 @@ export class ExpertPolicy implements Policy {
       if (lost || this.stepsInPhase > phase.limit) {
         this.startGoal(this.goalIndex);
         return;
+      }
+      const lift = this.phases.findIndex((p) => p.name === 'lift');
+      if ((phase.name === 'approach' || phase.name === 'descend') && lift > this.phaseIndex && state.arm.grasped === this.phases[lift].holds) {
+        this.phaseIndex = lift; // already holding what this goal picks (a learner grasped it)
+        this.stepsInPhase = 0;
+        continue;
       }
       if (phase.done(state, this.stepsInPhase)) {
         this.phaseIndex++;

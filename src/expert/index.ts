@@ -5,3 +5,4 @@ export { EXPERT, goalPhases, type Phase, type PhaseName } from './phases';
 export { graspYaw, handClearance } from './grasp';
 export { MotionController, downQuat, wrapAngle, wrapQuarter, type MotionOptions, type MotionTarget } from './motion';
 export { Perturbation, type PerturbationOptions } from './Perturbation';
+export { DaggerPolicy, type DaggerOptions, type Driver } from './DaggerPolicy';

@@ -7,7 +7,8 @@
 // action's roll/pitch/yaw delta (R = Rz*Ry*Rx applied on the left).
 //
 // Invariants: output positions are within +-vmax per step (<= ACTION_LIMITS.maxPosDelta) and
-// rotations within +-maxRot; the only state is the previous velocity (reset() clears it).
+// rotations within +-maxRot; the only state is the previous velocity (reset() clears it,
+// follow() sets it to a velocity some other controller commanded).
 
 import { ACTION_LIMITS } from '../sim/constants';
 import { quatConjugate, quatMultiply, rotVecFromQuat } from '../sim/math';
@@ -67,6 +68,15 @@ export class MotionController {
 
   reset(): void {
     this.vel.fill(0);
+  }
+
+  /** Takes `delta` (metres per step, clamped to the action limits) as the velocity the arm was
+   * last commanded, when something other than this controller moved it (a learner under DAgger):
+   * the next command then accelerates from the arm's real motion, not from the motion this
+   * controller would have made. */
+  follow(delta: ArrayLike<number>): void {
+    const lim = ACTION_LIMITS.maxPosDelta;
+    for (let i = 0; i < 3; i++) this.vel[i] = Number.isFinite(delta[i]) ? Math.max(-lim, Math.min(lim, delta[i])) : 0;
   }
 
   /** Position and orientation deltas [dx, dy, dz, droll, dpitch, dyaw] towards `target`. */

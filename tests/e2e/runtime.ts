@@ -1,12 +1,14 @@
 // Browser runtime e2e (headless Chromium, SwiftShader WebGPU): the same observation and tokens
 // give the same logits on WASM and WebGPU within LOGIT_TOLERANCE; a closed-loop episode runs
 // end to end on each backend; WebGPU keeps the prefix cache in GPU buffers; a model folder the
-// server does not have is refused as "file not found" (not a wasm "magic word" error).
+// server does not have is refused as "file not found" (not a wasm "magic word" error); a DAgger
+// rollout records the expert's labels for the states the model drives into.
 // Run alone: `npx tsx tests/e2e/runtime.ts`; or call runtimeE2e(check) from tests/e2e/run.ts.
 // Invariant: prints one line per check and, alone, ends with `runtime e2e: N passed, M failed`
 // and a non-zero exit code on any failure.
 import { pathToFileURL } from 'node:url';
 import { openEvalBrowser } from '../../scripts/lib/evalBrowser';
+import { unpackDemo } from '../../src/data/pack';
 
 /** Max |logit_wasm - logit_webgpu| (float32, different kernels and summation order; the same
  * bound as the PyTorch-vs-ORT parity test). Measured on SwiftShader WebGPU: 1.8e-7. */
@@ -74,6 +76,17 @@ export async function runtimeE2e(check: Check): Promise<void> {
       `${pr.steps.length} probes`,
     );
     check('probe: first frames are the model size (32x32 RGB)', Object.keys(pr.firstFrames).sort().join() === 'agentview,wrist' && atob(pr.firstFrames.wrist).length === 32 * 32 * 3);
+    // DAgger rollout (npm run collect:dagger): the model and the expert share the driving, every
+    // recorded action is the expert's label (gripper exactly -1 or +1), one per executed step.
+    const dg = await b.call('dagger', { task: TASK, seed: 3, beta: 0.5, decoder: { mode: 'oneshot' }, policySeed: 1, maxSteps: 40 });
+    const demo = unpackDemo(Buffer.from(dg.packed, 'base64'));
+    const grips = Array.from({ length: demo.numSamples }, (_, t) => demo.actions[t * 7 + 6]);
+    check(
+      'dagger: a rollout records one expert label per executed step, both drivers taking turns',
+      dg.row.steps === 40 && demo.numSamples === 40 && dg.driven.expert + dg.driven.learner === 40 && dg.driven.expert > 0 && dg.driven.learner > 0 &&
+        grips.every((g) => g === 1 || g === -1) && demo.agentview.length === 40 * 32 * 32 * 3 && !demo.success,
+      `${demo.numSamples} steps, expert ${dg.driven.expert} / model ${dg.driven.learner}, ${dg.chunks.length} model chunks`,
+    );
     const missing = await b.call('loadError', { modelUrl: '/models/no-such-model', modelLabel: 'models/no-such-model', backend: 'wasm' });
     check('a missing model folder is refused as file not found', !!missing && missing.includes('models/no-such-model/manifest.json: file not found'), missing ?? 'loaded?!');
     check('no console errors on the evaluation page', b.errors.length === 0, b.errors.slice(0, 3).join(' | '));

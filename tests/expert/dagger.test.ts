@@ -1,0 +1,99 @@
+// DAgger collection (src/expert/DaggerPolicy.ts) in the real sim: the label is always the
+// shadowing expert's action; with beta = 1 the episode is the expert's own; an expert driving as
+// the "learner" gets labels identical to its own actions (the shadow follows its real motion);
+// driver draws are seeded; and a shadow expert that finds the object already held goes on with
+// the lift instead of opening the fingers.
+import { describe, expect, it } from 'vitest';
+import { DaggerPolicy, ExpertPolicy, type Driver } from '../../src/expert';
+import { runEpisode } from '../../src/eval';
+import type { Policy } from '../../src/eval/types';
+import { Sim } from '../../src/sim';
+import { getTask } from '../../src/tasks';
+
+const TASK = 'object/red_cube_in_bowl';
+
+function recorder() {
+  const rows: { label: number[]; driver: Driver }[] = [];
+  return { rows, record: (_s: unknown, _o: unknown, label: number[], driver: Driver) => rows.push({ label: [...label], driver }) };
+}
+
+/** A learner that holds still with the gripper open, in chunks of `n`. */
+const still = (n: number): Policy => ({ name: 'still', reset() {}, act: () => Array.from({ length: n }, () => [0, 0, 0, 0, 0, 0, -1]) });
+
+describe('DaggerPolicy', () => {
+  it('with beta = 1 is the expert: same actions, same outcome, the learner never asked', async () => {
+    const inst = getTask(TASK).sample(3);
+    const plain = await runEpisode(inst, new ExpertPolicy(), (s) => new Sim(s));
+    const never: Policy = { name: 'never', reset() {}, act: () => { throw new Error('learner asked'); } };
+    const rec = recorder();
+    const d = new DaggerPolicy(never, { beta: 1, record: rec.record });
+    const executed: number[][] = [];
+    const row = await runEpisode(inst, d, (s) => new Sim(s), { onStep: ({ action }) => executed.push(action) });
+    expect(row.success).toBe(true);
+    expect(row.steps).toBe(plain.steps);
+    expect(rec.rows.map((r) => r.label)).toEqual(executed);
+    expect(d.steps).toEqual({ expert: row.steps, learner: 0 });
+  });
+
+  it('labels an expert driving as the learner with exactly its own actions', async () => {
+    const inst = getTask(TASK).sample(5);
+    const driver = new ExpertPolicy();
+    const rec = recorder();
+    const d = new DaggerPolicy(driver, { beta: 0, record: rec.record });
+    const executed: number[][] = [];
+    const row = await runEpisode(inst, d, (s) => new Sim(s), { onStep: ({ action }) => executed.push(action) });
+    expect(row.success).toBe(true);
+    expect(rec.rows.every((r) => r.driver === 'learner')).toBe(true);
+    expect(rec.rows.map((r) => r.label)).toEqual(executed);
+  });
+
+  it('keeps labelling with the expert while a learner stands still, from the real (zero) velocity', async () => {
+    const inst = { ...getTask(TASK).sample(7), maxSteps: 30 };
+    const rec = recorder();
+    const row = await runEpisode(inst, new DaggerPolicy(still(8), { beta: 0, record: rec.record }), (s) => new Sim(s));
+    expect(row.success).toBe(false);
+    expect(rec.rows).toHaveLength(30);
+    // The arm never moves (up to physics jitter), so every label is the expert's first step from
+    // rest (no build-up of a velocity the arm never had).
+    for (const r of rec.rows) for (let i = 0; i < 7; i++) expect(r.label[i]).toBeCloseTo(rec.rows[0].label[i], 6);
+    expect(Math.hypot(rec.rows[0].label[0], rec.rows[0].label[1], rec.rows[0].label[2])).toBeGreaterThan(0);
+  });
+
+  it('draws the driver per chunk from its seed', async () => {
+    const inst = { ...getTask(TASK).sample(9), maxSteps: 160 };
+    const drivers = async (seed: number) => {
+      const rec = recorder();
+      await runEpisode(inst, new DaggerPolicy(still(8), { beta: 0.5, seed, record: rec.record }), (s) => new Sim(s));
+      return rec.rows.map((r) => r.driver);
+    };
+    const a = await drivers(1);
+    expect(await drivers(1)).toEqual(a);
+    expect(await drivers(2)).not.toEqual(a);
+    expect(a.filter((x) => x === 'expert').length).toBeGreaterThan(16);
+    expect(a.filter((x) => x === 'learner').length).toBeGreaterThan(16);
+    // Runs of one driver come in whole chunks of 8.
+    for (let i = 0; i < a.length; i += 8) expect(new Set(a.slice(i, i + 8)).size).toBe(1);
+  });
+
+  it('rejects a beta outside [0, 1]', () => {
+    expect(() => new DaggerPolicy(still(8), { beta: 1.5 })).toThrow(/beta/);
+    expect(() => new DaggerPolicy(still(8), { beta: Number.NaN })).toThrow(/beta/);
+  });
+});
+
+describe('ExpertPolicy taking over a grasp', () => {
+  it('lifts an object it finds already held instead of approaching it again', () => {
+    const inst = getTask(TASK).sample(11);
+    const sim = new Sim(inst.scene);
+    const first = new ExpertPolicy(inst);
+    let k = 0;
+    while (sim.state().arm.grasped === null && k++ < inst.maxSteps) sim.step(first.act(sim.state()));
+    const held = sim.state().arm.grasped;
+    expect(held).not.toBeNull();
+    const fresh = new ExpertPolicy(inst); // starts at 'approach'
+    const a = fresh.act(sim.state());
+    expect(fresh.phase).toBe('lift');
+    expect(a[6]).toBe(1); // keep the fingers closed
+    expect(a[2]).toBeGreaterThan(0); // and go up
+  });
+});
