@@ -46,13 +46,13 @@ export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
   '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N]';
 
-function int(flag: string, v: string, min: number): number {
+export function int(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}, got "${v}"`);
   return n;
 }
 
-function num(flag: string, v: string, min: number, max: number): number {
+export function num(flag: string, v: string, min: number, max: number): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`${flag} must be a number in [${min}, ${max}], got "${v}"`);
   return n;
@@ -72,16 +72,23 @@ export function parseSize(v: string): { width: number; height: number } {
   return { width, height };
 }
 
-export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04 };
+/** Walks `argv` flag by flag; `need()` takes the flag's value (an error naming the flag when
+ * there is none). The handler throws on flags it does not know. */
+export function eachFlag(argv: readonly string[], usage: string, handle: (flag: string, need: () => string) => void): void {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const need = (): string => {
+    handle(flag, () => {
       const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);
       i++;
       return v;
-    };
+    });
+  }
+}
+
+export function parseCollectArgs(argv: readonly string[]): CollectArgs {
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04 };
+  eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--suite': a.suite = need(); break;
       case '--episodes-per-task': a.episodesPerTask = int(flag, need(), 1); break;
@@ -101,7 +108,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
-  }
+  });
   if (!a.suite) throw new Error(`--suite is required\n${USAGE}`);
   if (a.episodesPerTask === undefined) throw new Error(`--episodes-per-task is required\n${USAGE}`);
   if (!a.out) throw new Error(`--out is required\n${USAGE}`);

@@ -1,6 +1,6 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
-import { selectTasks } from './args';
+import { eachFlag, int, num, selectTasks } from './args';
 
 export interface DaggerArgs {
   model: string;
@@ -22,30 +22,13 @@ export const USAGE =
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
   const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [] };
-  const int = (flag: string, v: string, min: number) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const need = (): string => {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-      i++;
-      return v;
-    };
+  eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;
       case '--suite': a.suite = need(); break;
       case '--episodes-per-task': a.episodesPerTask = int(flag, need(), 1); break;
       case '--out': a.out = need(); break;
-      case '--beta': {
-        const v = need();
-        a.beta = Number(v);
-        if (v.trim() === '' || !(a.beta >= 0 && a.beta <= 1)) throw new Error(`--beta must be a number in [0, 1], got "${v}"`);
-        break;
-      }
+      case '--beta': a.beta = num(flag, need(), 0, 1); break;
       case '--seed': a.seed = int(flag, need(), 0); break;
       case '--workers': a.workers = int(flag, need(), 1); break;
       case '--tasks': a.tasks = need().split(',').map((s) => s.trim()).filter(Boolean); break;
@@ -54,7 +37,7 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
-  }
+  });
   for (const k of ['model', 'suite', 'out'] as const) if (!a[k]) throw new Error(`--${k} is required\n${USAGE}`);
   if (a.episodesPerTask === undefined) throw new Error(`--episodes-per-task is required\n${USAGE}`);
   if (!a.model!.startsWith('models/')) throw new Error(`--model must be a folder under models/ (the page serves models/ only), got "${a.model}"`);
