@@ -39,16 +39,22 @@ export interface ModelEvalArgs {
 }
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
-  [--remask none|threshold|drop] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
+  [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
   [--episodes-file F] [--seed S] [--execute-steps n] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
-const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--out', '--md', '--workers'];
+const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--out', '--md', '--workers'];
 const BOOL_FLAGS = ['--no-prefix-cache', '--quiet', '--help'];
 
 function intArg(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got "${v}"`);
+  return n;
+}
+
+function nonNegative(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a finite number >= 0, got "${v}"`);
   return n;
 }
 
@@ -87,6 +93,8 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
   const decoder: Partial<DecoderSettings> = {};
   if (vals.has('--decoder')) decoder.mode = oneOf('--decoder', vals.get('--decoder')!, DECODER_MODES);
   if (vals.has('--rounds')) decoder.rounds = intArg('--rounds', vals.get('--rounds')!, 1);
+  if (vals.has('--temperature')) decoder.temperature = nonNegative('--temperature', vals.get('--temperature')!);
+  if (vals.has('--gumbel')) decoder.gumbelScale = nonNegative('--gumbel', vals.get('--gumbel')!);
   if (vals.has('--remask')) decoder.remask = REMASK_FLAGS[oneOf('--remask', vals.get('--remask')!, Object.keys(REMASK_FLAGS) as (keyof typeof REMASK_FLAGS)[])];
   const suite = vals.get('--suite');
   const task = vals.get('--task');
