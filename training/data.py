@@ -36,6 +36,18 @@ def _load_source(path: str):
         return demos, ds.stats()
 
 
+def check_finite(demos, path: str) -> None:
+    """Refuses a dataset with a non-finite action or proprio value, naming the demo and step: a NaN
+    label becomes the bin -2**63 and stops training mid-run with an index error far from its cause."""
+    for i, d in enumerate(demos):
+        for key in ("actions", "proprio"):
+            bad = ~np.isfinite(np.asarray(d[key], np.float64)).all(axis=1)
+            if bad.any():
+                t = int(np.argmax(bad))
+                raise ValueError(f"{path}: demo {d.get('name', i)} ({d.get('task_id', '?')}) has a non-finite {key} value "
+                                 f"at step {t} ({int(bad.sum())} steps in all); recollect it or leave the file out")
+
+
 def encode_actions(actions: np.ndarray, low: Sequence[float], high: Sequence[float], bins: int) -> np.ndarray:
     """(..., D) float actions -> int64 bins by uniform-floor-v1, in float64 in the documented order."""
     lo, hi = np.asarray(low, np.float64), np.asarray(high, np.float64)
@@ -56,6 +68,7 @@ class FrameStore:
             n_per_path.append(len(d))
             if not d:
                 raise ValueError(f"{p}: no demos")
+            check_finite(d, p)
             if aux_goals > 0:
                 if os.path.isdir(p):
                     raise ValueError(f"{p}: --aux_goals needs HDF5 datasets (object states and a goals sidecar), "

@@ -142,12 +142,16 @@ export function goalPhases(goal: Goal): Phase[] {
       const o = findObject(s, id);
       // Raise until the object's bottom is 3 cm past the required height, then stay.
       const z = s.arm.tcp.position[2] + (goal.height + 0.03 - (o.position[2] - o.height / 2));
-      return { position: [latch.liftXY![0], latch.liftXY![1], Math.max(EXPERT.cruiseZ, z)], yaw: latch.yaw! };
+      // The latches are the lift's; a lift that was done on arrival (a learner had already raised
+      // the object, under DAgger) never set them, so they fall back to where the arm is.
+      latch.yaw ??= trackingYaw(s);
+      latch.liftXY ??= [s.arm.tcp.position[0], s.arm.tcp.position[1]];
+      return { position: [latch.liftXY[0], latch.liftXY[1], Math.max(EXPERT.cruiseZ, z)], yaw: latch.yaw };
     };
     return [...pick, { name: 'hold', target: hold, gripper: 1, vmax: EXPERT.slow, done: () => false, limit: Infinity, holds: id }];
   }
   const placeYaw = (s: SimState): number => {
-    if (goal.type !== 'stacked') return latch.yaw!;
+    if (goal.type !== 'stacked') return (latch.yaw ??= trackingYaw(s)); // unset if the lift was done on arrival
     // Turn the carried cube (it turns with the TCP) until its faces line up with the base's.
     const top = findObject(s, goal.top);
     const base = findObject(s, goal.base);

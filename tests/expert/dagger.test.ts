@@ -2,7 +2,7 @@
 // shadowing expert's action; with beta = 1 the episode is the expert's own; an expert driving as
 // the "learner" gets labels identical to its own actions (the shadow follows its real motion);
 // driver draws are seeded; and a shadow expert that finds the object already held goes on with
-// the lift instead of opening the fingers.
+// the lift instead of opening the fingers, or with the carry when it is already lifted.
 import { describe, expect, it } from 'vitest';
 import { DaggerPolicy, ExpertPolicy, type Driver } from '../../src/expert';
 import { runEpisode } from '../../src/eval';
@@ -95,5 +95,24 @@ describe('ExpertPolicy taking over a grasp', () => {
     expect(fresh.phase).toBe('lift');
     expect(a[6]).toBe(1); // keep the fingers closed
     expect(a[2]).toBeGreaterThan(0); // and go up
+  });
+
+  it('carries on from an object already lifted (its lift done on arrival) with finite labels, to success', () => {
+    for (const id of [TASK, 'goal/lift_blue_cube', 'long/red_cube_in_bowl_then_blue_cube_on_plate']) {
+      const inst = getTask(id).sample(13);
+      const sim = new Sim(inst.scene);
+      const first = new ExpertPolicy(inst);
+      let k = 0;
+      while (first.phase !== 'transport' && first.phase !== 'hold' && k++ < inst.maxSteps) sim.step(first.act(sim.state()));
+      const fresh = new ExpertPolicy(inst); // at 'approach', the object held at cruise height
+      let solved = false;
+      for (; k < inst.maxSteps && !solved; k++) {
+        const a = fresh.act(sim.state());
+        expect(a.every(Number.isFinite), `${id} step ${k}: ${a}`).toBe(true);
+        sim.step(a);
+        solved = inst.success(sim.state());
+      }
+      expect(solved, id).toBe(true);
+    }
   });
 });

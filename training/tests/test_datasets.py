@@ -240,6 +240,25 @@ class TestCollect(unittest.TestCase):
         self.assertEqual(leftovers, [])
 
 
+class TestFrameStoreRefusesNonFinite(unittest.TestCase):
+    def test_a_nan_action_is_refused_at_load_naming_the_demo_and_step(self):
+        # A NaN label would become the bin -2**63 and stop training hundreds of steps later with an
+        # index error (it happened: an expert label under DAgger); loading names it instead.
+        from training.data import FrameStore
+        from training.tests.test_train import write_tiny_hdf5
+        d = tempfile.mkdtemp(prefix="vla-nan-")
+        try:
+            path = os.path.join(d, "nan.hdf5")
+            write_tiny_hdf5(path, demos_per_task=1)
+            FrameStore([path])  # finite: loads
+            with h5py.File(path, "r+") as f:
+                f["data/demo_1/actions"][3, 4] = np.nan
+            with self.assertRaisesRegex(ValueError, r"nan.hdf5: demo demo_1 .* non-finite actions value at step 3"):
+                FrameStore([path])
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def _s(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
