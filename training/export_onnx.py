@@ -208,7 +208,8 @@ def main(argv=None) -> None:
     ap.add_argument("--instructions", help="--random: JSON list of extra instructions for the tokenizer vocabulary")
     ap.add_argument("--max-length", type=int, help="--random: tokenizer maxLength (default TINY_OVERRIDES)")
     ap.add_argument("--seed", type=int, default=0, help="--random: torch seed of the weights (default 0)")
-    ap.add_argument("--rounds", type=int, help="--random: default decoder rounds in the manifest (default 12)")
+    ap.add_argument("--rounds", type=int, help="default DD decoder rounds in the manifest (default 12); the shipped "
+                    "trained models use 4 (training/recipes.md, session 13)")
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
@@ -227,9 +228,6 @@ def main(argv=None) -> None:
         desc = "Tiny random-weight model for contract and parity tests; its actions are meaningless."
         extra = {"training": {"weights": f"random (torch.manual_seed({args.seed}))", "config": cfg.to_dict(),
                               "parameters": model.num_params()}, "evaluation": None}
-        if args.rounds:
-            decoding = {"mode": "dd", "rounds": args.rounds, "schedule": "cosine", "ranking": "maxprob",
-                        "temperature": 0, "remask": "threshold", "eta0": 0.5}
     else:
         ck = torch.load(args.checkpoint, map_location="cpu")
         cfg = config_from_dict(ck["config"])
@@ -237,6 +235,9 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
+    if args.rounds:
+        decoding = {"mode": "dd", "rounds": args.rounds, "schedule": "cosine", "ranking": "maxprob",
+                    "temperature": 0, "remask": "threshold", "eta0": 0.5}
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}
