@@ -10,11 +10,11 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token", "aux_tcp"})
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
 OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
-                   "aux_source": "prefix", "vision_init": "normal", "goal_token": 0}
+                   "aux_source": "prefix", "vision_init": "normal", "goal_token": 0, "aux_tcp": 0}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
 
@@ -86,6 +86,15 @@ class ModelConfig:
     # learns from the goal loss only, so it stays a localiser) and clamped to +-GOAL_CLAMP units.
     # Needs aux_goals > 0 and aux_source "keypoints"; the exported encoder then runs the head.
     goal_token: int = 0
+    # 1: the keypoint goal head also reads where the gripper is (its x, y, z from the full proprio,
+    # in GOAL_SCALE units; whatever proprio_drop hides from the policy). Why: the wrist camera moves
+    # with the gripper, so what it sees says where the object is *relative* to the gripper, which is
+    # sub-centimetre near the object; a head predicting world-frame points from images alone cannot
+    # use that, and its pick point stayed ~2.4 cm off even with the gripper right above the object
+    # (reports/probes/head-error-vla-kp-gt-session11.txt). The gripper position enters the head's
+    # hidden layer and its output through two zero-initialised linear maps, so a warm start from a
+    # head without them begins exactly where it was. Needs aux_source "keypoints".
+    aux_tcp: int = 0
 
     @property
     def strides(self) -> Tuple[int, ...]:
@@ -165,6 +174,9 @@ class ModelConfig:
         need(not self.goal_token or (self.aux_goals > 0 and self.aux_source == "keypoints"),
              "goal_token feeds the keypoint goal head's points to the policy: set aux_goals > 0 and "
              "aux_source 'keypoints'")
+        need(self.aux_tcp in (0, 1), f"aux_tcp must be 0 (off) or 1, got {self.aux_tcp!r}")
+        need(not self.aux_tcp or (self.aux_goals > 0 and self.aux_source == "keypoints"),
+             "aux_tcp gives the keypoint goal head the gripper's position: set aux_goals > 0 and aux_source 'keypoints'")
         need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,

@@ -193,12 +193,19 @@ class VLA(nn.Module):
                                           nn.Linear(2 * C, 6 * cfg.aux_goals))
         elif cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
             self.aux_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 6 * cfg.aux_goals))
+        if cfg.aux_tcp:  # the gripper's position into the keypoint head (config.aux_tcp), zero at the start
+            self.aux_tcp_in = nn.Linear(3, 2 * C, bias=False)
+            self.aux_tcp_out = nn.Linear(3, 6 * cfg.aux_goals, bias=False)
         if cfg.goal_token:  # the head's points relative to the gripper -> one prefix token (config.goal_token)
             self.goal_proj = nn.Linear(6 * cfg.aux_goals, C)
+        if cfg.goal_token or cfg.aux_tcp:
             # proprio normalisation (set_proprio_stats): the gripper's world position from the input
             self.register_buffer("proprio_mean", torch.zeros(cfg.proprio_dim))
             self.register_buffer("proprio_std", torch.ones(cfg.proprio_dim))
         self.apply(self._init_weights)
+        if cfg.aux_tcp:
+            nn.init.zeros_(self.aux_tcp_in.weight)
+            nn.init.zeros_(self.aux_tcp_out.weight)
         if cfg.vision_init == "kaiming":  # PyTorch's own conv init, which keeps the features' scale
             for m in self.vision.modules():
                 if isinstance(m, nn.Conv2d):
@@ -219,21 +226,35 @@ class VLA(nn.Module):
     def num_params(self) -> int:
         """Parameters of the deployed model: the training-only auxiliary head is not counted."""
         return sum(p.numel() for n, p in self.named_parameters()
-                   if self.cfg.goal_token or not n.startswith("aux_head."))
+                   if self.cfg.goal_token or not n.startswith(("aux_head.", "aux_tcp_")))
 
     def set_proprio_stats(self, mean: Sequence[float], std: Sequence[float]) -> None:
-        """goal_token: the normalisation the runtime applies to proprio (the manifest's), so the graph
-        can recover the gripper's position in metres. A no-op without goal_token."""
-        if self.cfg.goal_token:
+        """goal_token / aux_tcp: the normalisation the runtime applies to proprio (the manifest's), so
+        the graph can recover the gripper's position in metres. A no-op without either."""
+        if self.cfg.goal_token or self.cfg.aux_tcp:
             self.proprio_mean.copy_(torch.as_tensor(mean, dtype=self.proprio_mean.dtype))
             self.proprio_std.copy_(torch.as_tensor(std, dtype=self.proprio_std.dtype))
 
     def goal_vector(self, world_goals, proprio):
         """goal_token: the head's world-frame points (B, 6 G) -> (point - gripper) in GOAL_SCALE
         units, detached from the head and clamped to +-GOAL_CLAMP (a wild prediction stays bounded)."""
-        tcp = (proprio[:, :3] * self.proprio_std[:3] + self.proprio_mean[:3]) / GOAL_SCALE  # (B, 3)
+        tcp = self.gripper_position(proprio)  # (B, 3)
         rel = world_goals.detach() - tcp.repeat(1, world_goals.size(1) // 3)
         return rel.clamp(-GOAL_CLAMP, GOAL_CLAMP)
+
+    def gripper_position(self, proprio):
+        """(B, 3) the gripper's world position in GOAL_SCALE units, from the normalised proprio."""
+        return (proprio[:, :3] * self.proprio_std[:3] + self.proprio_mean[:3]) / GOAL_SCALE
+
+    def goal_head(self, features):
+        """aux_source "keypoints": aux_features (B, F) -> world-frame goal points (B, 6 G). With
+        aux_tcp the last 3 features are the gripper's position, added to the hidden layer and the
+        output through zero-initialised maps (config.aux_tcp)."""
+        if not self.cfg.aux_tcp:
+            return self.aux_head(features)
+        f, tcp = features[:, :-3], features[:, -3:]
+        norm, hid, act, out = self.aux_head
+        return out(act(hid(norm(f)) + self.aux_tcp_in(tcp))) + self.aux_tcp_out(tcp)
 
     def instruction_vector(self, input_ids, attention_mask, always: bool = False):
         """(B, C) what FiLM reads: the layer-normed mean of the instruction's token embeddings
@@ -244,18 +265,25 @@ class VLA(nn.Module):
         mean = (self.instr_emb(input_ids) * m).sum(1) / m.sum(1).clamp(min=1.0)
         return self.film_norm(mean) if self.cfg.film else mean
 
-    def aux_features(self, vision_parts, input_ids, attention_mask, instr=None):
-        """aux_source "keypoints": (B, (n_cam + 1) C) = each camera's keypoint token (the last of its
-        tokens) and the instruction vector: what the auxiliary head reads, no transformer between."""
+    def aux_features(self, vision_parts, input_ids, attention_mask, instr=None, proprio=None):
+        """aux_source "keypoints": (B, (n_cam + 1) C [+ 3]) = each camera's keypoint token (the last
+        of its tokens) and the instruction vector (and with aux_tcp the gripper's position): what
+        the auxiliary head reads, no transformer between."""
         if instr is None:
             instr = self.instruction_vector(input_ids, attention_mask, always=True)
-        return torch.cat([p[:, -1] for p in vision_parts] + [instr], dim=1)
+        feats = [p[:, -1] for p in vision_parts] + [instr]
+        if self.cfg.aux_tcp:
+            if proprio is None:
+                raise ValueError("aux_tcp: the goal head reads the gripper's position; pass proprio")
+            feats.append(self.gripper_position(proprio).to(instr.dtype))
+        return torch.cat(feats, dim=1)
 
-    def vision_goals(self, images: Sequence[torch.Tensor], input_ids, attention_mask):
+    def vision_goals(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio=None):
         """aux_source "keypoints": the auxiliary head's world-frame goal points (B, 6 G) from the
-        vision encoders alone (no transformer): the cheap pass `--aux_only` pretraining runs."""
+        vision encoders alone (no transformer): the cheap pass `--aux_only` pretraining runs.
+        proprio (normalised) is needed with aux_tcp."""
         instr, parts = self.encode_vision(images, input_ids, attention_mask)
-        return self.aux_head(self.aux_features(parts, input_ids, attention_mask, instr))
+        return self.goal_head(self.aux_features(parts, input_ids, attention_mask, instr, proprio))
 
     def encode_vision(self, images: Sequence[torch.Tensor], input_ids, attention_mask):
         """(FiLM's instruction vector or None, [(B, P_img, C) tokens per camera])."""
@@ -273,11 +301,11 @@ class VLA(nn.Module):
         aux_features (B, (n_cam + 1) C) instead."""
         B = input_ids.size(0)
         instr, parts = self.encode_vision(images, input_ids, attention_mask)  # (B, P_img, C) each
-        kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr)
+        kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr, proprio)
                      if (return_hidden and self.cfg.aux_source == "keypoints") or self.cfg.goal_token else None)
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
         if self.cfg.goal_token:  # from the full proprio: the gripper's x, y enter only relative to the goals
-            parts.append(self.goal_proj(self.goal_vector(self.aux_head(kp_hidden), proprio)).unsqueeze(1))
+            parts.append(self.goal_proj(self.goal_vector(self.goal_head(kp_hidden), proprio)).unsqueeze(1))
         if self.cfg.proprio_drop:
             proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends
         parts.append(self.proprio_proj(proprio).unsqueeze(1))  # (B, 1, C)
@@ -302,7 +330,7 @@ class VLA(nn.Module):
         "prefix": read from the last prefix token (proprio), which attends to every camera and
         instruction token, relative to the gripper. "keypoints": from aux_features, in the world
         frame (/ GOAL_SCALE); the caller subtracts the gripper's position (goals.goal_prediction)."""
-        return self.aux_head(hidden if self.cfg.aux_source == "keypoints" else hidden[:, -1])
+        return self.goal_head(hidden) if self.cfg.aux_source == "keypoints" else self.aux_head(hidden[:, -1])
 
     def decode_actions(self, tokens, cache: Sequence[KV], prefix_mask):
         """tokens (B, N) int64 action ids (mask id allowed) -> logits (B, N, bins + 1) with

@@ -121,7 +121,7 @@ def to_device(b: dict, sampler: ChunkSampler, device) -> dict:
 def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     """--aux_only: the goal loss from the vision encoders and the keypoint head alone."""
     with autocast():
-        pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"]).float()
+        pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"], b["proprio"]).float()
     return goal_loss(model, b, pred)
 
 

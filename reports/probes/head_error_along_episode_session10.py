@@ -33,7 +33,7 @@ def main(argv):
         fr = np.array([store.demo_start[d] + off for d in range(len(store.demo_len)) if store.demo_len[d] > off + 8])
         b = to_device(sampler.batch(rng, len(fr), False, frames=fr), sampler, "cpu")
         with torch.no_grad():
-            world = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"])
+            world = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
         err = (world - b["aux_tcp"] - b["aux"]).numpy() * GOAL_SCALE * 100  # cm
         pick, place = np.hypot(err[:, 0], err[:, 1]), np.hypot(err[:, 3], err[:, 4])
         dist = np.hypot(b["aux"][:, 0].numpy(), b["aux"][:, 1].numpy()) * GOAL_SCALE * 100

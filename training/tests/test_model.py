@@ -265,6 +265,41 @@ class ModelTest(unittest.TestCase):
             apply_overrides(self.cfg, {"goal_token": 1})
         self.assertNotIn("goal_token", self.cfg.to_dict())
 
+    def test_aux_tcp_gives_the_goal_head_the_gripper_position_from_a_neutral_start(self):
+        base = apply_overrides(self.cfg, {"keypoints": 2, "aux_goals": 1, "aux_source": "keypoints", "film": 1,
+                                          "goal_token": 1, "proprio_drop": [0, 1]})
+        cfg = apply_overrides(base, {"aux_tcp": 1})
+        self.assertEqual(cfg.prefix_len, base.prefix_len)  # the head changes, the prefix does not
+        torch.manual_seed(4)
+        old = VLA(base).eval()
+        m = VLA(cfg).eval()
+        missing, unexpected = m.load_state_dict(old.state_dict(), strict=False)
+        self.assertEqual((sorted(missing), unexpected), (["aux_tcp_in.weight", "aux_tcp_out.weight"], []))
+        for x in (old, m):
+            x.set_proprio_stats([0.1] * 8, [0.2] * 8)
+        with torch.no_grad():
+            # warm start from a head without it: the same points and the same prefix as before
+            g_old = old.vision_goals(self.images, self.ids, self.mask)
+            self.assertLess((m.vision_goals(self.images, self.ids, self.mask, self.proprio) - g_old).abs().max().item(), 1e-6)
+            k_old = old.encode_prefix(self.images, self.ids, self.mask, self.proprio)[0][-1][0]
+            self.assertLess((m.encode_prefix(self.images, self.ids, self.mask, self.proprio)[0][-1][0] - k_old).abs().max().item(), 1e-6)
+            # once trained, the points follow the gripper's position: identity on the output map
+            # puts the world points at (gripper + what the images say), x moving with proprio x
+            m.aux_tcp_out.weight.copy_(torch.eye(3).repeat(2, 1))
+            moved = self.proprio.clone()
+            moved[:, 0] += 0.5  # normalised units: 0.5 * 0.2 m = 0.1 m = 1 GOAL_SCALE unit
+            d = m.vision_goals(self.images, self.ids, self.mask, moved) - m.vision_goals(self.images, self.ids, self.mask, self.proprio)
+            torch.testing.assert_close(d[:, [0, 3]], torch.ones(d.size(0), 2), atol=1e-5, rtol=0)
+            self.assertLess(d[:, [1, 2, 4, 5]].abs().max().item(), 1e-5)
+        with self.assertRaisesRegex(ValueError, "pass proprio"):
+            m.vision_goals(self.images, self.ids, self.mask)
+        with self.assertRaisesRegex(ValueError, "aux_tcp"):
+            apply_overrides(self.cfg, {"aux_tcp": 1})
+        self.assertNotIn("aux_tcp", base.to_dict())  # off: older configs and manifests unchanged
+        m.train()
+        _, loss = m(self.images, self.ids, self.mask, self.proprio, self.tokens, torch.randint(0, cfg.bins, self.tokens.shape))
+        self.assertTrue(torch.isfinite(loss))
+
     def test_kaiming_vision_init_keeps_the_feature_scale(self):
         torch.manual_seed(0)
         x = torch.randn(4, 3, self.cfg.image_size, self.cfg.image_size)
