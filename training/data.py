@@ -56,6 +56,9 @@ def encode_actions(actions: np.ndarray, low: Sequence[float], high: Sequence[flo
     return np.clip(np.floor((x_norm + 1) / 2 * bins), 0, bins - 1).astype(np.int64)
 
 
+GRIPPER_DIM = 6  # action entry of the gripper: -1 open, +1 closed
+
+
 class FrameStore:
     """All frames of the given datasets, concatenated. Arrays are indexed by global frame f:
     images[cam] (F, H, W, 3) uint8, proprio (F, 8) float64, actions (F, 7) float64,
@@ -138,10 +141,22 @@ class ChunkSampler:
     """Batches of (images, instruction ids, proprio, target tokens) from a FrameStore split."""
 
     def __init__(self, store: FrameStore, demos: Sequence[int], tok, chunk_len: int, bins: int,
-                 stats: Dict, cameras: Sequence[str], source_weights: Optional[Sequence[float]] = None):
+                 stats: Dict, cameras: Sequence[str], source_weights: Optional[Sequence[float]] = None,
+                 open_only: Sequence[int] = ()):
         self.store, self.chunk_len, self.cameras = store, chunk_len, list(cameras)
         self.frames = np.concatenate([np.arange(store.demo_start[d], store.demo_start[d] + store.demo_len[d])
                                       for d in demos]) if len(demos) else np.zeros(0, np.int64)
+        if len(open_only) and len(self.frames):
+            # Files (indices into store.paths) whose frames count only where the labelled gripper is
+            # open: reaching, descending, releasing. For DAgger files, whose expert labels of a held
+            # object (lift, carry, lower) follow its phase gates, which the learner's motion can leave
+            # unmet: they say "up to cruise height" above the destination (training/recipes.md).
+            bad = [i for i in open_only if not 0 <= i < len(store.paths)]
+            if bad:
+                raise ValueError(f"open_only: file indices {bad} out of range for {len(store.paths)} data files")
+            src = store.demo_source[store.demo_of[self.frames]]
+            closed = np.isin(src, list(open_only)) & (store.actions[self.frames, GRIPPER_DIM] > 0)
+            self.frames = self.frames[~closed]
         # Sampling CDF over self.frames (None = uniform): each file's weight spread over its frames here.
         self.cdf = None
         if source_weights is not None and len(self.frames):

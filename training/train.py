@@ -77,6 +77,9 @@ class TrainConfig:
     # () = every frame equally likely. For mixing many one-frame layout demos (collect --max-steps
     # 1 --keep-failed) into the demos without them drowning, or vanishing among, the long demos.
     data_weights: Tuple[float, ...] = ()
+    # Indices (0-based, --data order) of files whose frames are trained on only where the labelled
+    # gripper is open, e.g. DAgger files, whose held-object labels lag the learner (data.ChunkSampler).
+    data_open_only: Tuple[int, ...] = ()
     # Pretrain the vision alone: the loss is the auxiliary goal loss of the keypoint head (model
     # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
     # A later run warm-starts the policy from it with --init_from.
@@ -258,8 +261,9 @@ def main(argv=None) -> dict:
         raise ValueError(f"--self_cond is a share of the mask draws, in [0, 1]; got {c.self_cond}")
     if c.data_weights and len(c.data_weights) != len(c.data):
         raise ValueError(f"--data_weights has {len(c.data_weights)} numbers for {len(c.data)} --data files")
-    mk = lambda demos, w=None: ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w)  # noqa: E731
-    train_s, eval_s = mk(train_demos, c.data_weights or None), (mk(eval_demos) if eval_demos else None)
+    mk = lambda demos, w=None, o=(): ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w, o)  # noqa: E731
+    train_s = mk(train_demos, c.data_weights or None, c.data_open_only)
+    eval_s = mk(eval_demos) if eval_demos else None
     print(f"data: {len(store.demo_len)} demos, {store.n_frames} frames ({len(train_s)} train, "
           f"{0 if eval_s is None else len(eval_s)} held out in demos {eval_demos}); vocab {tok.vocab_size}; "
           f"loaded in {time.time() - t0:.1f}s", flush=True)
