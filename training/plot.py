@@ -23,8 +23,12 @@ COLOURS = {"loss": "#1f77b4", "eval_loss": "#d62728", "eval_masked_acc": "#2ca02
 
 
 def read_log(path: str) -> List[Dict]:
+    """The log's records in step order, one per step. A run resumed from its checkpoint (train.py
+    --resume) logs the steps after that checkpoint again: the later record of a step wins."""
     with open(path) as f:
-        return [json.loads(ln) for ln in f if ln.strip()]
+        recs = [json.loads(ln) for ln in f if ln.strip()]
+    by_step = {r["step"]: r for r in recs if "step" in r}
+    return [by_step[k] for k in sorted(by_step)]
 
 
 def chain(logs: Sequence[Sequence[Dict]]) -> Tuple[List[Dict], List[float]]:

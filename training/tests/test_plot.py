@@ -1,8 +1,11 @@
 """training/plot.py: the loss-curve SVG draws every logged series, deterministically, and chains
 warm-started runs into one curve with a dashed line where each stage began."""
+import json
+import os
+import tempfile
 import unittest
 
-from training.plot import chain, render
+from training.plot import chain, read_log, render
 
 
 class PlotTest(unittest.TestCase):
@@ -23,6 +26,16 @@ class PlotTest(unittest.TestCase):
         self.assertEqual(marks, [20])
         svg = render(recs, marks)
         self.assertEqual(svg.count("warm start 20"), 2)  # one dashed line per panel
+
+    def test_a_resumed_runs_relogged_steps_count_once(self):
+        recs = [{"step": 25, "loss": 3.0}, {"step": 50, "loss": 2.9}, {"step": 75, "loss": 2.8},
+                {"step": 75, "loss": 2.7}, {"step": 100, "loss": 2.5}]  # resumed at its step-50 checkpoint
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "log.jsonl")
+            with open(path, "w") as f:
+                f.write("".join(json.dumps(r) + "\n" for r in recs))
+            got = read_log(path)
+        self.assertEqual([(r["step"], r["loss"]) for r in got], [(25, 3.0), (50, 2.9), (75, 2.7), (100, 2.5)])
 
 
 if __name__ == "__main__":
