@@ -27,7 +27,7 @@ import torch
 import torch.nn.functional as F
 
 from training.config import TINY_OVERRIDES, ModelConfig, apply_overrides, config_from_dict
-from training.manifest import build_manifest, check_tokenizer
+from training.manifest import build_manifest, check_tokenizer, default_decoding
 from training.model import VLA, DecoderForExport, EncoderForExport
 from training.tokenizer import Tokenizer, build_tokenizer
 
@@ -213,7 +213,6 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
-    decoding = None
     if args.random:
         torch.manual_seed(args.seed)
         instructions = list(TEST_INSTRUCTIONS)
@@ -235,9 +234,7 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
-    if args.rounds:
-        decoding = {"mode": "dd", "rounds": args.rounds, "schedule": "cosine", "ranking": "maxprob",
-                    "temperature": 0, "remask": "threshold", "eta0": 0.5}
+    decoding = default_decoding(args.rounds) if args.rounds else None
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}

@@ -238,6 +238,12 @@ def load_manifest(path: str) -> Dict:
     return validate_manifest(obj, path)
 
 
+def default_decoding(rounds: int = 12) -> Dict:
+    """The manifest's decoding block: greedy DD with `rounds` rounds, cosine schedule, threshold remasking."""
+    return {"mode": "dd", "rounds": rounds, "schedule": "cosine", "ranking": "maxprob",
+            "temperature": 0, "remask": "threshold", "eta0": 0.5}
+
+
 def build_manifest(cfg, name: str, description: str, tokenizer_json: Dict, stats: Dict,
                    decoding: Dict = None, training: Dict = None, evaluation: Dict = None,
                    opset: int = 17) -> Dict:
@@ -259,8 +265,7 @@ def build_manifest(cfg, name: str, description: str, tokenizer_json: Dict, stats
         "cache": {"layers": cfg.n_layer, "heads": cfg.n_head, "headDim": cfg.head_dim,
                   "prefixLength": cfg.prefix_len},
         "onnx": {"opset": opset},
-        "decoding": decoding or {"mode": "dd", "rounds": 12, "schedule": "cosine", "ranking": "maxprob",
-                                 "temperature": 0, "remask": "threshold", "eta0": 0.5},
+        "decoding": decoding or default_decoding(),
         "training": training, "evaluation": evaluation,
     }
     io = expected_io(m)
