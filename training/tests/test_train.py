@@ -175,47 +175,6 @@ class PiecesTest(unittest.TestCase):
         loss, _, t, _ = train.masked_loss(model, b, masks, lambda: torch.autocast(device_type="cpu", enabled=False))
         self.assertEqual((int((t >= 0).sum()), loss.item()), (0, 0.0))
 
-    def test_data_weights_set_each_files_share_of_a_batch(self):
-        other = os.path.join(self.dir, "other.hdf5")
-        write_tiny_hdf5(other, demos_per_task=1, seed=3)
-        store = FrameStore([self.path, other])
-        tok = build_tokenizer(store.all_instructions(), max_length=10)
-        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0.0] * 8,
-                 "proprio_std": [1.0] * 8, "action_low": [-0.03] * 6 + [-1.0], "action_high": [0.03] * 6 + [1.0]}
-        demos = list(range(len(store.demo_len)))
-        rng = np.random.default_rng(0)
-        for w, share in (([1, 1], 0.5), ([1, 3], 0.75), ([1, 0], 0.0)):
-            s = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), w)
-            src = store.demo_source[store.demo_of[s.draw(rng, 20000)]]
-            self.assertAlmostEqual(src.mean(), share, delta=0.015)
-        uniform = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",))
-        share = store.demo_len[store.demo_source == 1].sum() / store.n_frames
-        self.assertAlmostEqual(store.demo_source[store.demo_of[uniform.draw(rng, 20000)]].mean(), share, delta=0.015)
-        for bad in ([1], [1, -1], [0, 0]):
-            with self.assertRaises(ValueError):
-                ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), bad)
-
-    def test_data_open_only_keeps_a_files_open_gripper_frames(self):
-        other = os.path.join(self.dir, "other.hdf5")
-        write_tiny_hdf5(other, demos_per_task=1, seed=3)
-        store = FrameStore([self.path, other])
-        tok = build_tokenizer(store.all_instructions(), max_length=10)
-        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0.0] * 8,
-                 "proprio_std": [1.0] * 8, "action_low": [-0.03] * 6 + [-1.0], "action_high": [0.03] * 6 + [1.0]}
-        demos = list(range(len(store.demo_len)))
-        closed = store.actions[:, 6] > 0
-        src = store.demo_source[store.demo_of]
-        self.assertTrue(closed[src == 0].any() and closed[src == 1].any())  # both files hold something
-        s = ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), [1, 1], open_only=[1])
-        kept_src = store.demo_source[store.demo_of[s.frames]]
-        self.assertFalse(closed[s.frames[kept_src == 1]].any())  # file 1: open frames only
-        self.assertEqual(int((kept_src == 0).sum()), int((src == 0).sum()))  # file 0 untouched
-        self.assertEqual(int((kept_src == 1).sum()), int(((src == 1) & ~closed).sum()))
-        drawn = s.draw(np.random.default_rng(0), 4000)
-        self.assertAlmostEqual(store.demo_source[store.demo_of[drawn]].mean(), 0.5, delta=0.03)  # weights still hold
-        with self.assertRaises(ValueError):
-            ChunkSampler(store, demos, tok, 4, 32, stats, ("agentview",), open_only=[2])
-
     def test_random_shift_is_a_translation(self):
         x = np.random.default_rng(2).random((3, 16, 16, 3)).astype(np.float32)
         y = random_shift(x, np.random.default_rng(3))
