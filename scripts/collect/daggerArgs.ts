@@ -14,14 +14,17 @@ export interface DaggerArgs {
   limitTasks?: number;
   executeSteps?: number;
   maxSteps?: number;
+  /** The expert's gates while labelling: 'strict' (its own, exact) or 'lenient'
+   * (ExpertOptions.lenientGates). */
+  gates: 'strict' | 'lenient';
 }
 
 export const USAGE =
   'usage: npm run collect:dagger -- --model models/<name> --suite <spatial|object|goal|long> --episodes-per-task N ' +
-  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N]';
+  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
-  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [] };
+  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;
@@ -35,6 +38,12 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
       case '--limit-tasks': a.limitTasks = int(flag, need(), 1); break;
       case '--execute-steps': a.executeSteps = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
+      case '--gates': {
+        const g = need();
+        if (g !== 'strict' && g !== 'lenient') throw new Error(`--gates must be strict or lenient, got "${g}"`);
+        a.gates = g;
+        break;
+      }
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   });

@@ -123,6 +123,8 @@ export interface DaggerRequest {
   policySeed: number;
   /** Cut the task's step limit. */
   maxSteps?: number;
+  /** Label with the expert's lenient gates (DaggerOptions.lenientGates). @default false */
+  lenientGates?: boolean;
 }
 
 export interface DaggerResult {

@@ -145,6 +145,7 @@ const api: VlaEvalApi = {
     const policy = new DaggerPolicy(learner, {
       beta: req.beta,
       seed: req.policySeed,
+      lenientGates: req.lenientGates ?? false,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -30,6 +30,9 @@ export interface DaggerOptions {
   seed?: number;
   /** Steps the expert drives when drawn (the learner's chunks set their own length). @default 8 */
   expertChunk?: number;
+  /** Label with the expert's lenient gates (ExpertOptions.lenientGates): close wherever the
+   * object is between the pads, let go wherever it is over its spot. @default false */
+  lenientGates?: boolean;
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */
   record?: (state: SimState, obs: Observation | undefined, label: number[], driver: Driver) => void;
@@ -37,7 +40,7 @@ export interface DaggerOptions {
 
 export class DaggerPolicy implements Policy {
   readonly name: string;
-  readonly expert = new ExpertPolicy();
+  readonly expert: ExpertPolicy;
   /** Steps executed by each driver in the current episode. */
   readonly steps = { expert: 0, learner: 0 };
   private readonly beta: number;
@@ -51,6 +54,7 @@ export class DaggerPolicy implements Policy {
     this.beta = options.beta ?? 0;
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
+    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates ?? false });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
     this.name = `dagger(${learner.name}, beta ${this.beta})`;

@@ -11,7 +11,11 @@
 // controller drove it into. follow(executed) makes its motion continue from the arm's real
 // velocity, and a held object is taken as picked: an approach or descent whose object is already
 // between the closed fingers goes on with the lift (the expert itself never grasps before 'close',
-// so its own demonstrations are unchanged).
+// so its own demonstrations are unchanged). With lenientGates its phases also end as soon as the
+// learner's state serves the next one (Phase.early): close once the object is between the pads,
+// let go once it is over its spot, lower from any height once over it. The expert's own gates are
+// exact (3 mm from its grasp point); labels behind exact gates, in states a learner reaches only
+// to a centimetre, said "keep adjusting" forever and taught the learner to hover.
 // Invariants: act() returns 7 finite numbers within the action limits; the gripper entry is
 // exactly -1 or +1; the policy is deterministic given the instance and the states it is shown.
 
@@ -26,6 +30,9 @@ export interface ExpertOptions extends MotionOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
    * @default 12 */
   settleSteps?: number;
+  /** End phases early where the state already serves the next (Phase.early): for labelling a
+   * learner's states under DAgger. Off for the expert's own demonstrations. @default false */
+  lenientGates?: boolean;
 }
 
 export class ExpertPolicy implements Policy {
@@ -33,6 +40,7 @@ export class ExpertPolicy implements Policy {
   private instance: TaskInstance | null = null;
   private readonly motion: MotionController;
   private readonly settleSteps: number;
+  private readonly lenientGates: boolean;
   private goalIndex = 0;
   private phases: Phase[] = [];
   private phaseIndex = 0;
@@ -46,6 +54,7 @@ export class ExpertPolicy implements Policy {
   constructor(instance?: TaskInstance, options: ExpertOptions = {}) {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
+    this.lenientGates = options.lenientGates ?? false;
     if (instance) this.reset(instance);
   }
 
@@ -136,7 +145,7 @@ export class ExpertPolicy implements Policy {
         this.stepsInPhase = 0;
         continue;
       }
-      if (phase.done(state, this.stepsInPhase)) {
+      if (phase.done(state, this.stepsInPhase) || (this.lenientGates && phase.early?.(state))) {
         this.phaseIndex++;
         this.stepsInPhase = 0;
         continue;

@@ -8,7 +8,8 @@
 // Invariants: deterministic (same state -> same yaw); the canonical yaw is kept whenever it is
 // clear, so demonstrations stay consistent.
 
-import { GRIPPER } from '../sim/constants';
+import { GRASP_RULE, GRIPPER } from '../sim/constants';
+import { quatConjugate, rotateVec } from '../sim/math';
 import type { ObjectState, SimState } from '../sim/types';
 import { findObject, yawOf } from '../tasks/predicates';
 import { footprintRadius } from '../tasks/scene';
@@ -59,4 +60,37 @@ export function graspYaw(s: SimState, id: string): number {
   if (cBase >= MIN_CLEARANCE) return base;
   const alt = wrapAngle(base + (base > 0 ? -Math.PI / 2 : Math.PI / 2));
   return handClearance(s, o, alt) > cBase ? alt : base;
+}
+
+/** How far inside the grasp rule's pad region (GRASP_RULE.padTolerance around the pads) an
+ * object's centre must be for graspableNow, metres: closing there attaches it with room to spare. */
+const GRASPABLE_MARGIN = 0.006;
+/** graspableNow: largest offset of the centre across the pads (TCP y), metres. */
+const GRASPABLE_ACROSS = 0.02;
+/** graspableNow: largest yaw of a cube's faces away from square to the pads, radians (a cube
+ * turned 0.15 rad between the pads is 1.14x its size wide, still well inside the open fingers). */
+const GRASPABLE_YAW = 0.15;
+
+/**
+ * Whether closing the open fingers now would grasp object `id`: its centre is well inside the
+ * pad region the grasp rule (src/sim/gripper.ts) attaches in and, for a cube, the pads are
+ * square to a pair of its faces. The expert's own descent closes only at its grasp point; a
+ * learner the expert follows (DAgger, ExpertOptions.lenientGates) is told to close wherever this
+ * holds.
+ */
+export function graspableNow(s: SimState, id: string): boolean {
+  const o = findObject(s, id);
+  if (o.grasped || s.arm.grasped !== null || s.arm.opening < 0.9 * GRIPPER.maxOpening) return false;
+  const tcp = s.arm.tcp;
+  const d = [o.position[0] - tcp.position[0], o.position[1] - tcp.position[1], o.position[2] - tcp.position[2]];
+  // The TCP frame is the hand frame turned by pi about x (src/sim/constants.ts): its x is the
+  // pads' width axis, its y the finger axis, its z points back along the approach axis, so the
+  // pads' centre sits at z = -fingerCenter.
+  const h = rotateVec(quatConjugate(tcp.quaternion), d);
+  const tol = GRASP_RULE.padTolerance - GRASPABLE_MARGIN;
+  return Math.abs(h[0]) <= GRIPPER.fingerHalf[0] + tol &&
+    Math.abs(h[2] + GRIPPER.fingerCenter) <= GRIPPER.fingerHalf[2] + tol &&
+    Math.abs(h[1]) <= GRASPABLE_ACROSS &&
+    // Round objects are the same width at every yaw; a cube across either pair of faces.
+    (o.kind !== 'cube' || Math.abs(wrapQuarter(yawOf(tcp.quaternion) - yawOf(o.quaternion))) <= GRASPABLE_YAW);
 }

@@ -8,9 +8,9 @@
 // it is still held (otherwise the plan restarts the goal); every phase has a step limit.
 
 import type { SimState, Vec3 } from '../sim/types';
-import { findObject, yawOf } from '../tasks/predicates';
+import { findObject, TOLERANCE, yawOf } from '../tasks/predicates';
 import type { Goal, Region } from '../tasks/types';
-import { graspYaw } from './grasp';
+import { graspableNow, graspYaw } from './grasp';
 import { trackingError, wrapQuarter } from './motion';
 
 /** Heights and tolerances of the expert's motions, metres (documented in docs/tasks.md). */
@@ -58,6 +58,11 @@ export interface Phase {
   limit: number;
   /** The phase needs `object` held; losing it restarts the goal. */
   holds?: string;
+  /** With lenient gates (ExpertOptions.lenientGates, used when following a learner under
+   * DAgger) the phase is also done when this holds: the learner's state already serves the next
+   * phase (the object is between the pads, or over its spot), though not at the exact point the
+   * expert's own motion would have reached. */
+  early?: (s: SimState) => boolean;
 }
 
 const at = (tol: number, yawTol = 0.05) => (t: Phase['target']) => (s: SimState) => {
@@ -78,6 +83,44 @@ function placeSpot(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): { xy: 
   const surface = r.kind === 'plate' ? r.height : EXPERT.floor;
   return { xy: [r.position[0] + ox, r.position[1] + oy], bottom: surface + EXPERT.releaseGap };
 }
+
+/** Lenient gates: a carried object this close (xy) to its spot, as a fraction of the goal's
+ * allowed offset (capped, metres), and its bottom at most this high above the release height,
+ * is let go. */
+const RELEASE_XY = { fraction: 0.4, cap: 0.015 } as const;
+const RELEASE_ABOVE = 0.02;
+/** Lenient gates: the carry hands over to the descent at this xy distance and yaw error, at any
+ * height (the expert's own carry waits to be within 4 mm at cruise height). */
+const LOWER_GATE = { xy: 0.008, yaw: 0.1 } as const;
+
+/** How far (xy) a released object may land from `goal`'s spot and still satisfy it, metres. */
+function placeRadius(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): number {
+  if (goal.type === 'stacked') return (findObject(s, goal.base).size / 2) * TOLERANCE.stackXY;
+  const r = findObject(s, goal.receptacle);
+  const half = r.size / 2;
+  if (r.kind === 'bowl') return half * TOLERANCE.bowlInner;
+  if (r.kind === 'plate') return half * TOLERANCE.plateInner;
+  return half - TOLERANCE.trayWall - findObject(s, goal.object).size / 2;
+}
+
+/** Whether letting go of the held object now lands it satisfying `goal`: over its spot (well
+ * inside the goal's tolerance) and low enough that it drops only a little. */
+function releasableNow(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): boolean {
+  const id = goal.type === 'stacked' ? goal.top : goal.object;
+  if (s.arm.grasped !== id) return false;
+  const o = findObject(s, id);
+  const spot = placeSpot(s, goal);
+  const xy = Math.hypot(o.position[0] - spot.xy[0], o.position[1] - spot.xy[1]);
+  const above = o.position[2] - o.height / 2 - spot.bottom;
+  return xy <= Math.min(RELEASE_XY.cap, RELEASE_XY.fraction * placeRadius(s, goal)) && above <= RELEASE_ABOVE;
+}
+
+/** Whether the TCP is within `xy` metres (horizontally, at any height) and `yaw` radians of `t`. */
+const near = (t: Phase['target'], xy: number, yaw: number) => (s: SimState): boolean => {
+  const { position, yaw: psi } = t(s);
+  const p = s.arm.tcp.position;
+  return Math.hypot(position[0] - p[0], position[1] - p[1]) < xy && trackingError(s, p, psi).yawErr < yaw;
+};
 
 /** Values fixed when a phase first needs them (one fresh set per attempt at a goal). */
 interface Latch {
@@ -124,8 +167,9 @@ function pickPhases(id: string, latch: Latch): Phase[] {
     return { position: [latch.liftXY[0], latch.liftXY[1], EXPERT.cruiseZ], yaw: latch.yaw };
   };
   return [
-    { name: 'approach', target: levelApproach(above), gripper: -1, vmax: EXPERT.fast, done: at(EXPERT.descendGate, EXPERT.descendYawGate)(above), limit: 120 },
-    { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80 },
+    { name: 'approach', target: levelApproach(above), gripper: -1, vmax: EXPERT.fast, done: at(EXPERT.descendGate, EXPERT.descendYawGate)(above), limit: 120,
+      early: (s) => s.arm.tcp.position[2] < EXPERT.cruiseZ + 0.004 && near(above, EXPERT.descendGate, EXPERT.descendYawGate)(s) },
+    { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80, early: (s) => graspableNow(s, id) },
     { name: 'close', target: down, gripper: 1, vmax: EXPERT.slow, done: (s, n) => s.arm.grasped === id && n >= 2, limit: 12 },
     { name: 'lift', target: lift, gripper: 1, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60, holds: id },
   ];
@@ -172,10 +216,13 @@ export function goalPhases(goal: Goal): Phase[] {
     latch.releaseAt ??= [...s.arm.tcp.position];
     return { position: latch.releaseAt, yaw: trackingYaw(s) };
   };
+  // A learner may carry the object over its spot low, without the expert's lift to cruise height.
+  pick[pick.length - 1].early = (s) => near(over, LOWER_GATE.xy, LOWER_GATE.yaw)(s) || releasableNow(s, goal);
   return [
     ...pick,
-    { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: at(0.004, 0.03)(over), limit: 120, holds: id },
-    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: at(0.003, 0.03)(lower), limit: 60, holds: id },
+    { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: at(0.004, 0.03)(over), limit: 120, holds: id,
+      early: near(over, LOWER_GATE.xy, LOWER_GATE.yaw) },
+    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: at(0.003, 0.03)(lower), limit: 60, holds: id, early: (s) => releasableNow(s, goal) },
     { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
     retreat(-1),
   ];

@@ -78,6 +78,14 @@ export const GRIPPER = {
   handCenter: 0.033,
 } as const;
 
+/** Grasp rule tolerances, metres. */
+export const GRASP_RULE = {
+  /** Attach when |opening - object width| <= this (the pads touch the object). */
+  widthTolerance: 0.004,
+  /** Slack around the pad rectangle (hand x and approach axis) for the object's centre. */
+  padTolerance: 0.012,
+} as const;
+
 /** Per-control-step action bounds: actions are clipped to +-these before use. */
 export const ACTION_LIMITS = {
   /** Metres per control step per axis (0.4 m/s at 20 Hz). */

@@ -8,20 +8,14 @@
 
 import * as CANNON from 'cannon-es';
 import { fingerOffset } from './armGeometry';
-import { GRIPPER } from './constants';
+import { GRASP_RULE, GRIPPER } from './constants';
 import { quatConjugate, quatMultiply, rotateVec, rotVecFromQuat } from './math';
 import { GROUP_ARM, GROUP_OBJECT, OBJECT_MASK } from './scene';
 import { extentAlong } from './shapes';
 import type { SimObject } from './Sim';
 import type { Pose, Quat, Vec3 } from './types';
 
-/** Grasp rule tolerances, metres. */
-export const GRASP_RULE = {
-  /** Attach when |opening - object width| <= this (the pads touch the object). */
-  widthTolerance: 0.004,
-  /** Slack around the pad rectangle (hand x and approach axis) for the object's centre. */
-  padTolerance: 0.012,
-} as const;
+export { GRASP_RULE };
 
 const OPEN_RATE = GRIPPER.maxOpening / GRIPPER.closeTime; // m/s of opening change
 const HAND_Y: Vec3 = [0, 1, 0];

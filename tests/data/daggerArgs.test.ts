@@ -7,8 +7,9 @@ const base = ['--model', 'models/vla-kp-dg/', '--suite', 'object', '--episodes-p
 
 describe('collect:dagger arguments', () => {
   it('parses a command line with defaults (pure on-policy, seed 0, one browser)', () => {
-    expect(parseDaggerArgs(base)).toMatchObject({ model: 'models/vla-kp-dg', suite: 'object', episodesPerTask: 3, out: 'data/d.hdf5', beta: 0, seed: 0, workers: 1, tasks: [] });
+    expect(parseDaggerArgs(base)).toMatchObject({ model: 'models/vla-kp-dg', suite: 'object', episodesPerTask: 3, out: 'data/d.hdf5', beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict' });
     expect(parseDaggerArgs([...base, '--beta', '0.3', '--seed', '4', '--workers', '2', '--execute-steps', '4', '--max-steps', '90'])).toMatchObject({ beta: 0.3, seed: 4, workers: 2, executeSteps: 4, maxSteps: 90 });
+    expect(parseDaggerArgs([...base, '--gates', 'lenient']).gates).toBe('lenient');
   });
 
   it('refuses what it cannot run, naming the flag', () => {
@@ -17,6 +18,7 @@ describe('collect:dagger arguments', () => {
     expect(() => parseDaggerArgs([...base, '--beta', ''])).toThrow(/--beta/);
     expect(() => parseDaggerArgs([...base, '--beta'])).toThrow(/--beta needs a value/);
     expect(() => parseDaggerArgs([...base, '--workers', '0'])).toThrow(/--workers must be an integer >= 1/);
+    expect(() => parseDaggerArgs([...base, '--gates', 'loose'])).toThrow(/--gates must be strict or lenient, got "loose"/);
     expect(() => parseDaggerArgs([...base, '--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
     expect(() => parseDaggerArgs(['--model', '/tmp/m', ...base.slice(2)])).toThrow(/folder under models\//);
     expect(() => parseDaggerArgs([...base.slice(0, 2), '--suite', 'nope', ...base.slice(4)])).toThrow(/nope/);

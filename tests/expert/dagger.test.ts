@@ -5,10 +5,14 @@
 // the lift instead of opening the fingers, or with the carry when it is already lifted.
 import { describe, expect, it } from 'vitest';
 import { DaggerPolicy, ExpertPolicy, type Driver } from '../../src/expert';
+import { graspableNow } from '../../src/expert/grasp';
+import { wrapQuarter } from '../../src/expert/motion';
 import { runEpisode } from '../../src/eval';
 import type { Policy } from '../../src/eval/types';
 import { Sim } from '../../src/sim';
+import type { SimState } from '../../src/sim/types';
 import { getTask } from '../../src/tasks';
+import { yawOf } from '../../src/tasks/predicates';
 
 const TASK = 'object/red_cube_in_bowl';
 
@@ -113,6 +117,76 @@ describe('ExpertPolicy taking over a grasp', () => {
         solved = inst.success(sim.state());
       }
       expect(solved, id).toBe(true);
+    }
+  });
+});
+
+describe('ExpertPolicy with lenient gates (labelling a learner)', () => {
+  /** Runs the strict expert on (task, seed) until `stop` holds; returns the sim there. */
+  function runUntil(id: string, seed: number, stop: (s: SimState, e: ExpertPolicy) => boolean) {
+    const inst = getTask(id).sample(seed);
+    const sim = new Sim(inst.scene);
+    const e = new ExpertPolicy(inst);
+    for (let k = 0; k < inst.maxSteps && !stop(sim.state(), e); k++) sim.step(e.act(sim.state()));
+    expect(stop(sim.state(), e), `${id}: never reached the state`).toBe(true);
+    return { inst, sim };
+  }
+
+  it('graspableNow holds with the object between the pads, not a few centimetres off or turned', () => {
+    // The end of the expert's own descent: the TCP at the cube's centre height.
+    const { sim } = runUntil(TASK, 21, (s, e) => e.phase === 'descend' && s.arm.tcp.position[2] - s.objects.find((o) => o.id === 'red_cube')!.position[2] < 0.004);
+    const s = sim.state();
+    expect(graspableNow(s, 'red_cube')).toBe(true);
+    const shifted = (dx: number, dy: number, dz: number): SimState => {
+      const p = s.arm.tcp.position;
+      return { ...s, arm: { ...s.arm, tcp: { ...s.arm.tcp, position: [p[0] + dx, p[1] + dy, p[2] + dz] } } };
+    };
+    expect(graspableNow(shifted(0.008, 0, 0), 'red_cube')).toBe(true);
+    expect(graspableNow(shifted(0.04, 0, 0), 'red_cube')).toBe(false);
+    expect(graspableNow(shifted(0, 0, 0.06), 'red_cube')).toBe(false); // fingertips above it
+    const turned: SimState = { ...s, arm: { ...s.arm, tcp: { ...s.arm.tcp, quaternion: [0, 0, Math.sin(0.2), Math.cos(0.2)] } } };
+    const cubeYaw = yawOf(s.objects.find((o) => o.id === 'red_cube')!.quaternion);
+    if (Math.abs(Math.abs(cubeYaw) - 0.4) > 0.2) expect(graspableNow(turned, 'red_cube')).toBe(Math.abs(wrapQuarter(0.4 - cubeYaw)) <= 0.15);
+    expect(graspableNow({ ...s, arm: { ...s.arm, opening: 0.03 } }, 'red_cube')).toBe(false);
+  });
+
+  it('closes on an object the learner brought between the pads, where the strict expert goes back up', () => {
+    // Partway down, before the expert's own 3 mm gate: between the pads already.
+    const { inst, sim } = runUntil(TASK, 21, (s, e) => e.phase === 'descend' && graspableNow(s, 'red_cube'));
+    const s = sim.state();
+    const strict = new ExpertPolicy(inst).act(s); // a fresh expert: the approach at cruise height
+    const lenient = new ExpertPolicy(inst, { lenientGates: true });
+    const a = lenient.act(s);
+    expect(strict[6]).toBe(-1);
+    expect(strict[2]).toBeGreaterThan(0);
+    expect(lenient.phase).toBe('close');
+    expect(a[6]).toBe(1);
+  });
+
+  it('lets go of an object the learner holds low over its spot, where the strict expert lifts it', () => {
+    const { inst, sim } = runUntil(TASK, 23, (s, e) => {
+      const o = s.objects.find((x) => x.id === 'red_cube')!;
+      return e.phase === 'lower' && o.position[2] - o.height / 2 < 0.04;
+    });
+    const s = sim.state();
+    const strict = new ExpertPolicy(inst).act(s); // finds it held: the lift, back up
+    const lenient = new ExpertPolicy(inst, { lenientGates: true });
+    const a = lenient.act(s);
+    expect(strict[6]).toBe(1);
+    expect(strict[2]).toBeGreaterThan(0);
+    expect(lenient.phase).toBe('open');
+    expect(a[6]).toBe(-1);
+    // Letting go there solves the task.
+    sim.step(a);
+    for (let k = 0; k < 40; k++) sim.step(lenient.act(sim.state()));
+    expect(inst.success(sim.state())).toBe(true);
+  });
+
+  it('still solves tasks when it drives itself', async () => {
+    for (const [id, seed] of [[TASK, 31], ['spatial/cube_left_of_bowl_to_plate', 32], ['goal/stack_red_cube_on_blue_cube', 34], ['object/purple_cube_in_tray', 35], ['long/red_cube_in_bowl_then_blue_cube_on_plate', 33]] as const) {
+      const inst = getTask(id).sample(seed);
+      const row = await runEpisode(inst, new ExpertPolicy(undefined, { lenientGates: true }), (s) => new Sim(s));
+      expect(row.success, id).toBe(true);
     }
   });
 });
