@@ -72,9 +72,14 @@ def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_mi
     for x in (xa, xb):
         out.append(f'<text x="{sx(x):.1f}" y="{H - PAD + 14}" text-anchor="middle" font-size="10">{x:.0f}</text>')
     out.append(f'<text x="{x0 + W / 2}" y="{H - 8}" text-anchor="middle" font-size="11">step</text>')
+    label_y = H - PAD - 4
+    last_x = -math.inf
     for m in marks:  # where a warm-started run begins
+        # A label that would run into the previous one (runs close together) goes one line up.
+        label_y = label_y - 11 if sx(m) - last_x < 75 else H - PAD - 4
+        last_x = sx(m)
         out.append(f'<line x1="{sx(m):.1f}" y1="{PAD}" x2="{sx(m):.1f}" y2="{H - PAD}" stroke="#777" '
-                   f'stroke-dasharray="4 3"/><text x="{sx(m) + 3:.1f}" y="{H - PAD - 4}" font-size="9" '
+                   f'stroke-dasharray="4 3"/><text x="{sx(m) + 3:.1f}" y="{label_y}" font-size="9" '
                    f'fill="#555">warm start {m:.0f}</text>')
     for j, (name, s) in enumerate(lines.items()):
         if not s:
