@@ -145,7 +145,7 @@ const api: VlaEvalApi = {
     const policy = new DaggerPolicy(learner, {
       beta: req.beta,
       seed: req.policySeed,
-      lenientGates: req.lenientGates ?? false,
+      lenientGates: req.lenientGates,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -54,7 +54,7 @@ export class DaggerPolicy implements Policy {
     this.beta = options.beta ?? 0;
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
-    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates ?? false });
+    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
     this.name = `dagger(${learner.name}, beta ${this.beta})`;

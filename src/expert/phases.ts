@@ -8,7 +8,7 @@
 // it is still held (otherwise the plan restarts the goal); every phase has a step limit.
 
 import type { SimState, Vec3 } from '../sim/types';
-import { findObject, TOLERANCE, yawOf } from '../tasks/predicates';
+import { findObject, placeTolerance, stackTolerance, yawOf } from '../tasks/predicates';
 import type { Goal, Region } from '../tasks/types';
 import { graspableNow, graspYaw } from './grasp';
 import { trackingError, wrapQuarter } from './motion';
@@ -93,14 +93,11 @@ const RELEASE_ABOVE = 0.02;
  * height (the expert's own carry waits to be within 4 mm at cruise height). */
 const LOWER_GATE = { xy: 0.008, yaw: 0.1 } as const;
 
-/** How far (xy) a released object may land from `goal`'s spot and still satisfy it, metres. */
+/** How far (xy) a released object may land from `goal`'s spot and still satisfy it, metres (the
+ * goal predicates' own tolerances; a tray's per-axis limit serves as a radius inside it). */
 function placeRadius(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): number {
-  if (goal.type === 'stacked') return (findObject(s, goal.base).size / 2) * TOLERANCE.stackXY;
-  const r = findObject(s, goal.receptacle);
-  const half = r.size / 2;
-  if (r.kind === 'bowl') return half * TOLERANCE.bowlInner;
-  if (r.kind === 'plate') return half * TOLERANCE.plateInner;
-  return half - TOLERANCE.trayWall - findObject(s, goal.object).size / 2;
+  if (goal.type === 'stacked') return stackTolerance(findObject(s, goal.base));
+  return placeTolerance(findObject(s, goal.object), findObject(s, goal.receptacle));
 }
 
 /** Whether letting go of the held object now lands it satisfying `goal`: over its spot (well
@@ -132,6 +129,9 @@ interface Latch {
   releaseAt?: Vec3;
 }
 
+/** TCP heights up to this far above cruise height count as at cruise height, metres. */
+const CRUISE_SLACK = 0.004;
+
 /**
  * An approach that travels level: from above cruise height (the home pose, TCP z = 0.28) it first
  * goes straight down to cruise height over the starting xy, then across at cruise height to
@@ -147,7 +147,7 @@ function levelApproach(target: Phase['target']): Phase['target'] {
     const t = target(s);
     const p = s.arm.tcp.position;
     start ??= [p[0], p[1]];
-    if (!level && p[2] > EXPERT.cruiseZ + 0.004) return { position: [start[0], start[1], EXPERT.cruiseZ], yaw: t.yaw };
+    if (!level && p[2] > EXPERT.cruiseZ + CRUISE_SLACK) return { position: [start[0], start[1], EXPERT.cruiseZ], yaw: t.yaw };
     level = true;
     return t;
   };
@@ -166,9 +166,10 @@ function pickPhases(id: string, latch: Latch): Phase[] {
     latch.liftXY ??= [s.arm.tcp.position[0], s.arm.tcp.position[1]];
     return { position: [latch.liftXY[0], latch.liftXY[1], EXPERT.cruiseZ], yaw: latch.yaw };
   };
+  const overObject = near(above, EXPERT.descendGate, EXPERT.descendYawGate);
   return [
     { name: 'approach', target: levelApproach(above), gripper: -1, vmax: EXPERT.fast, done: at(EXPERT.descendGate, EXPERT.descendYawGate)(above), limit: 120,
-      early: (s) => s.arm.tcp.position[2] < EXPERT.cruiseZ + 0.004 && near(above, EXPERT.descendGate, EXPERT.descendYawGate)(s) },
+      early: (s) => s.arm.tcp.position[2] < EXPERT.cruiseZ + CRUISE_SLACK && overObject(s) },
     { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80, early: (s) => graspableNow(s, id) },
     { name: 'close', target: down, gripper: 1, vmax: EXPERT.slow, done: (s, n) => s.arm.grasped === id && n >= 2, limit: 12 },
     { name: 'lift', target: lift, gripper: 1, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60, holds: id },
@@ -216,12 +217,13 @@ export function goalPhases(goal: Goal): Phase[] {
     latch.releaseAt ??= [...s.arm.tcp.position];
     return { position: latch.releaseAt, yaw: trackingYaw(s) };
   };
+  const overSpot = near(over, LOWER_GATE.xy, LOWER_GATE.yaw);
   // A learner may carry the object over its spot low, without the expert's lift to cruise height.
-  pick[pick.length - 1].early = (s) => near(over, LOWER_GATE.xy, LOWER_GATE.yaw)(s) || releasableNow(s, goal);
+  pick[pick.length - 1].early = (s) => overSpot(s) || releasableNow(s, goal);
   return [
     ...pick,
     { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: at(0.004, 0.03)(over), limit: 120, holds: id,
-      early: near(over, LOWER_GATE.xy, LOWER_GATE.yaw) },
+      early: overSpot },
     { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: at(0.003, 0.03)(lower), limit: 60, holds: id, early: (s) => releasableNow(s, goal) },
     { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
     retreat(-1),

@@ -12,7 +12,7 @@ export {
   ARM_GEOMETRY, WRIST_CAMERA, type LinkSegment,
 } from './armGeometry';
 export { solveIk, tcpFromQ, type IkOptions, type IkResult } from './kinematics';
-export { GRASP_RULE } from './gripper';
+export { GRASP_RULE } from './constants';
 export { objectGeometry, type ObjectGeometry, type ShapePart } from './shapes';
 export { footprintRadius, validateSceneSpec, type ValidateOptions } from './scene';
 export type { ControllerOptions } from './controller';

@@ -39,6 +39,27 @@ function bottomZ(o: ObjectState): number {
   return o.position[2] - o.height / 2;
 }
 
+/** How far `obj`'s centre may be from receptacle `rec`'s centre and still count as in it, metres:
+ * a radius for a bowl or a plate, the limit along each of the tray's own axes for a tray. */
+export function placeTolerance(obj: ObjectState, rec: ObjectState): number {
+  const half = rec.size / 2;
+  switch (rec.kind) {
+    case 'bowl':
+      return half * TOLERANCE.bowlInner;
+    case 'plate':
+      return half * TOLERANCE.plateInner;
+    case 'tray':
+      return half - TOLERANCE.trayWall - obj.size / 2;
+    default:
+      throw new Error(`isIn: "${rec.id}" is a ${rec.kind}, not a receptacle`);
+  }
+}
+
+/** How far (xy) a stacked object's centre may be from its base's centre, metres. */
+export function stackTolerance(base: ObjectState): number {
+  return (base.size / 2) * TOLERANCE.stackXY;
+}
+
 /** `obj` rests inside bowl / on plate / in tray `rec`. */
 export function isIn(obj: ObjectState, rec: ObjectState): boolean {
   if (obj.grasped) return false;
@@ -47,30 +68,20 @@ export function isIn(obj: ObjectState, rec: ObjectState): boolean {
   // Resting, not hovering above, and not knocked under the table.
   if (bottomZ(obj) > rec.height + TOLERANCE.aboveRim) return false;
   if (bottomZ(obj) < -0.01) return false;
-  const half = rec.size / 2;
-  switch (rec.kind) {
-    case 'bowl':
-      return Math.hypot(dx, dy) < half * TOLERANCE.bowlInner;
-    case 'plate':
-      return Math.hypot(dx, dy) < half * TOLERANCE.plateInner;
-    case 'tray': {
-      // Express the offset in the tray's frame: the tray is square with walls.
-      const yaw = yawOf(rec.quaternion);
-      const lx = Math.cos(yaw) * dx + Math.sin(yaw) * dy;
-      const ly = -Math.sin(yaw) * dx + Math.cos(yaw) * dy;
-      const lim = half - TOLERANCE.trayWall - obj.size / 2;
-      return Math.abs(lx) < lim && Math.abs(ly) < lim;
-    }
-    default:
-      throw new Error(`isIn: "${rec.id}" is a ${rec.kind}, not a receptacle`);
-  }
+  const lim = placeTolerance(obj, rec);
+  if (rec.kind !== 'tray') return Math.hypot(dx, dy) < lim;
+  // Express the offset in the tray's frame: the tray is square with walls.
+  const yaw = yawOf(rec.quaternion);
+  const lx = Math.cos(yaw) * dx + Math.sin(yaw) * dy;
+  const ly = -Math.sin(yaw) * dx + Math.cos(yaw) * dy;
+  return Math.abs(lx) < lim && Math.abs(ly) < lim;
 }
 
 /** `top` rests on `base`: centred within the base's half size, bottom on the base's top face. */
 export function isStacked(top: ObjectState, base: ObjectState): boolean {
   if (top.grasped || base.grasped) return false;
   const dxy = Math.hypot(top.position[0] - base.position[0], top.position[1] - base.position[1]);
-  if (dxy > (base.size / 2) * TOLERANCE.stackXY) return false;
+  if (dxy > stackTolerance(base)) return false;
   const baseTop = base.position[2] + base.height / 2;
   const gap = bottomZ(top) - baseTop;
   // The base must still stand on the table (not toppled onto the top object).
