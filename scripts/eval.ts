@@ -1,6 +1,7 @@
 // `npm run eval`: runs a policy on task episodes in the headless sim and writes a JSON report
 // (plus a Markdown table beside it), printing progress on stderr and a table at the end.
 //   npm run eval -- --policy expert --episodes-per-task 100 --out reports/expert.json
+//   npm run eval -- --policy expert-lenient --episodes-per-task 4 --seed 100
 //   npm run eval -- --policy model --model models/test-random --backend wasm ... (docs/runtime.md)
 // Episode seeds derive from --seed (src/eval/runner.ts episodeSeed), so a run is reproducible
 // and any subset (--suite, --task) sees the same episodes as the full run.
@@ -18,9 +19,12 @@ import { Sim } from '../src/sim';
 import { evalModelCli } from './evalModel';
 import { wantsModelPolicy } from './lib/modelArgs';
 
-/** Policies runnable from Node. A browser-run model plugs into the same runner elsewhere. */
+/** Policies runnable from Node. A browser-run model plugs into the same runner elsewhere.
+ * `expert-lenient` is the expert with the gates it labels a learner with under DAgger
+ * (ExpertOptions.lenientGates), driving itself: a check that those labels still solve the tasks. */
 const POLICIES: Record<string, () => Policy> = {
   expert: () => new ExpertPolicy(),
+  'expert-lenient': () => new ExpertPolicy(undefined, { lenientGates: true }),
 };
 
 async function main(args: EvalArgs): Promise<void> {

@@ -36,7 +36,8 @@ export interface ExpertOptions extends MotionOptions {
 }
 
 export class ExpertPolicy implements Policy {
-  readonly name = 'expert';
+  /** 'expert', or 'expert-lenient' with lenient gates (reports name the labeller they measured). */
+  readonly name: string;
   private instance: TaskInstance | null = null;
   private readonly motion: MotionController;
   private readonly settleSteps: number;
@@ -55,6 +56,7 @@ export class ExpertPolicy implements Policy {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
+    this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }
 
