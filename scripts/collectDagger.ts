@@ -1,6 +1,6 @@
 // `npm run collect:dagger -- --model models/<name> --suite S --episodes-per-task N --out data/<name>.hdf5
 // [--beta B] [--seed S] [--workers K] [--tasks a,b] [--limit-tasks K] [--execute-steps n] [--max-steps N]
-// [--gates strict|lenient]`:
+// [--gates strict|lenient] [--oracle-dims dyaw,...]`:
 // DAgger rollouts (src/expert/DaggerPolicy.ts). The ONNX model drives the arm in headless
 // Chromium (the evaluation page, src/browser-eval), the scripted expert labels every state it
 // reaches, and every rollout, solved or not, is written as a demo in the same HDF5 layout as
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const inits = await Promise.all(browsers.map((b) => b.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: 'wasm' })));
     // The page renders at the manifest's camera size (validated when the model loaded).
     const cam = (JSON.parse(readFileSync(`${args.model}/manifest.json`, 'utf8')) as { cameras: { width: number; height: number }[] }).cameras[0];
-    process.stderr.write(`collect:dagger: ${inits[0].manifest.name} drives (beta ${args.beta}, ${args.gates} gates), ${jobs.length} rollouts, ${browsers.length} browser(s)\n`);
+    process.stderr.write(`collect:dagger: ${inits[0].manifest.name} drives (beta ${args.beta}, ${args.gates} gates${args.oracleDims.length ? `, the expert's ${args.oracleDims.map((d) => ACTION_NAMES[d]).join(', ')}` : ''}), ${jobs.length} rollouts, ${browsers.length} browser(s)\n`);
     const results: Promise<DaggerResult>[] = new Array(jobs.length);
     let next = 0;
     const free: (() => void)[] = [];
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       while (next < jobs.length) {
         const i = next++;
         const job = jobs[i];
-        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient' });
+        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient', oracleDims: args.oracleDims });
         results[i] = p;
         free.splice(0).forEach((f) => f());
         await p.catch(() => undefined);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
           render_world: {},
           perturbation: null,
           // The states come from these rollouts; the actions are the expert's labels.
-          dagger: { model: args.model, beta: args.beta, execute_steps: args.executeSteps ?? null, gates: args.gates },
+          dagger: { model: args.model, beta: args.beta, execute_steps: args.executeSteps ?? null, gates: args.gates, oracle_dims: args.oracleDims },
         },
       },
       problemInfo: {

@@ -1,5 +1,6 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
+import { ACTION_NAMES } from '../../src/sim/types';
 import { eachFlag, int, num, selectTasks } from './args';
 
 export interface DaggerArgs {
@@ -17,14 +18,17 @@ export interface DaggerArgs {
   /** The expert's gates while labelling: 'strict' (its own, exact) or 'lenient'
    * (ExpertOptions.lenientGates). */
   gates: 'strict' | 'lenient';
+  /** Action dimensions the expert fills in the model's executed actions (an oracle ablation,
+   * DaggerOptions.oracleDims), by name (ACTION_NAMES) or index. */
+  oracleDims: number[];
 }
 
 export const USAGE =
   'usage: npm run collect:dagger -- --model models/<name> --suite <spatial|object|goal|long> --episodes-per-task N ' +
-  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient]';
+  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
-  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict' };
+  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [] };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;
@@ -44,6 +48,13 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
         a.gates = g;
         break;
       }
+      case '--oracle-dims':
+        a.oracleDims = need().split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+          const i = /^\d+$/.test(s) ? Number(s) : (ACTION_NAMES as readonly string[]).indexOf(s);
+          if (!(i >= 0 && i < ACTION_NAMES.length)) throw new Error(`--oracle-dims: "${s}" is not an action dimension (${ACTION_NAMES.join(', ')} or 0-${ACTION_NAMES.length - 1})`);
+          return i;
+        });
+        break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   });

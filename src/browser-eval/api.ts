@@ -125,6 +125,8 @@ export interface DaggerRequest {
   maxSteps?: number;
   /** Label with the expert's lenient gates (DaggerOptions.lenientGates). @default false */
   lenientGates?: boolean;
+  /** Action dimensions the expert fills in the model's executed actions (DaggerOptions.oracleDims). */
+  oracleDims?: number[];
 }
 
 export interface DaggerResult {

@@ -146,6 +146,7 @@ const api: VlaEvalApi = {
       beta: req.beta,
       seed: req.policySeed,
       lenientGates: req.lenientGates,
+      oracleDims: req.oracleDims,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -33,6 +33,10 @@ export interface DaggerOptions {
   /** Label with the expert's lenient gates (ExpertOptions.lenientGates): close wherever the
    * object is between the pads, let go wherever it is over its spot. @default false */
   lenientGates?: boolean;
+  /** Action dimensions (indices into ACTION_NAMES) that the expert's label fills in the learner's
+   * executed actions: an oracle ablation that measures what the learner's own choice of them
+   * costs (e.g. [5], the yaw). The recorded labels are unchanged. @default [] */
+  oracleDims?: readonly number[];
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */
   record?: (state: SimState, obs: Observation | undefined, label: number[], driver: Driver) => void;
@@ -46,6 +50,7 @@ export class DaggerPolicy implements Policy {
   private readonly beta: number;
   private readonly seed: number;
   private readonly expertChunk: number;
+  private readonly oracleDims: readonly number[];
   private rng = new Rng(0);
   private queue: number[][] = [];
   private driver: Driver = 'learner';
@@ -54,10 +59,12 @@ export class DaggerPolicy implements Policy {
     this.beta = options.beta ?? 0;
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
+    this.oracleDims = options.oracleDims ?? [];
     this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
-    this.name = `dagger(${learner.name}, beta ${this.beta})`;
+    if (!this.oracleDims.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`DaggerPolicy: oracleDims must be action indices, got ${JSON.stringify(options.oracleDims)}`);
+    this.name = `dagger(${learner.name}, beta ${this.beta}${this.oracleDims.length ? `, oracle dims ${this.oracleDims.join(',')}` : ''})`;
   }
 
   async reset(instance: TaskInstance): Promise<void> {
@@ -82,6 +89,7 @@ export class DaggerPolicy implements Policy {
       }
     }
     const next = this.queue.shift()!;
+    for (const d of this.oracleDims) if (d < next.length) next[d] = label[d];
     const executed = this.driver === 'expert' ? label : next;
     this.options.record?.(state, obs, label, this.driver);
     this.steps[this.driver]++;

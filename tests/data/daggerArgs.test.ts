@@ -10,6 +10,8 @@ describe('collect:dagger arguments', () => {
     expect(parseDaggerArgs(base)).toMatchObject({ model: 'models/vla-kp-dg', suite: 'object', episodesPerTask: 3, out: 'data/d.hdf5', beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict' });
     expect(parseDaggerArgs([...base, '--beta', '0.3', '--seed', '4', '--workers', '2', '--execute-steps', '4', '--max-steps', '90'])).toMatchObject({ beta: 0.3, seed: 4, workers: 2, executeSteps: 4, maxSteps: 90 });
     expect(parseDaggerArgs([...base, '--gates', 'lenient']).gates).toBe('lenient');
+    expect(parseDaggerArgs(base).oracleDims).toEqual([]);
+    expect(parseDaggerArgs([...base, '--oracle-dims', 'dyaw, 6']).oracleDims).toEqual([5, 6]);
   });
 
   it('refuses what it cannot run, naming the flag', () => {
@@ -19,6 +21,8 @@ describe('collect:dagger arguments', () => {
     expect(() => parseDaggerArgs([...base, '--beta'])).toThrow(/--beta needs a value/);
     expect(() => parseDaggerArgs([...base, '--workers', '0'])).toThrow(/--workers must be an integer >= 1/);
     expect(() => parseDaggerArgs([...base, '--gates', 'loose'])).toThrow(/--gates must be strict or lenient, got "loose"/);
+    expect(() => parseDaggerArgs([...base, '--oracle-dims', 'yaw'])).toThrow(/--oracle-dims: "yaw" is not an action dimension \(dx, dy, dz, droll, dpitch, dyaw, gripper/);
+    expect(() => parseDaggerArgs([...base, '--oracle-dims', '7'])).toThrow(/--oracle-dims: "7"/);
     expect(() => parseDaggerArgs([...base, '--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
     expect(() => parseDaggerArgs(['--model', '/tmp/m', ...base.slice(2)])).toThrow(/folder under models\//);
     expect(() => parseDaggerArgs([...base.slice(0, 2), '--suite', 'nope', ...base.slice(4)])).toThrow(/nope/);

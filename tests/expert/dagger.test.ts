@@ -63,6 +63,20 @@ describe('DaggerPolicy', () => {
     expect(Math.hypot(rec.rows[0].label[0], rec.rows[0].label[1], rec.rows[0].label[2])).toBeGreaterThan(0);
   });
 
+  it('fills the oracle dimensions of the learner\'s actions from the label, and only those', async () => {
+    const inst = { ...getTask(TASK).sample(7), maxSteps: 40 };
+    const rec = recorder();
+    const executed: number[][] = [];
+    const d = new DaggerPolicy(still(8), { beta: 0, oracleDims: [5], record: rec.record });
+    expect(d.name).toBe('dagger(still, beta 0, oracle dims 5)');
+    await runEpisode(inst, d, (s) => new Sim(s), { onStep: ({ action }) => executed.push(action) });
+    expect(executed).toHaveLength(40);
+    executed.forEach((a, t) => expect(a).toEqual([0, 0, 0, 0, 0, rec.rows[t].label[5], -1]));
+    // The expert turns to the cube's yaw on its way down from home: the oracle yaw does turn it.
+    expect(executed.some((a) => Math.abs(a[5]) > 0.01)).toBe(true);
+    expect(() => new DaggerPolicy(still(8), { oracleDims: [-1] })).toThrow(/oracleDims must be action indices/);
+  });
+
   it('draws the driver per chunk from its seed', async () => {
     const inst = { ...getTask(TASK).sample(9), maxSteps: 160 };
     const drivers = async (seed: number) => {
