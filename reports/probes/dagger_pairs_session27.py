@@ -19,7 +19,8 @@ def outcomes(path):
         return {(d.attrs["task_id"], int(d.attrs["seed"])): bool(d.attrs["success"]) for d in h["data"].values()}
 
 
-def mcnemar(b, c):
+def mcnemar_exact(b, c):
+    """The twin of src/eval/compare.ts mcnemarExact (what `npm run eval:compare` reports)."""
     n = b + c
     if n == 0:
         return 1.0
@@ -40,7 +41,7 @@ def pair(a_path, b_path):
             r[3] += a[k] and not b[k]
             r[4] += b[k] and not a[k]
     return [{"a": a_path, "b": b_path, "task": t, "episodes": r[0], "a_solved": r[1], "b_solved": r[2],
-             "only_a": r[3], "only_b": r[4], "p": float(f"{mcnemar(r[3], r[4]):.2g}")} for t, r in sorted(rows.items())]
+             "only_a": r[3], "only_b": r[4], "p": float(f"{mcnemar_exact(r[3], r[4]):.2g}")} for t, r in sorted(rows.items())]
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def probe(path):
             d = sidecar[name]
             goal = d["goals"][0]
             oid = goal.get("object") or goal.get("top")
-            ids = [o if isinstance(o, str) else o["id"] for o in d["objects"]]
+            ids = d["objects"]  # object ids, in the order of the states rows
             if oid is None or "cube" not in oid:
                 continue
             k = ids.index(oid)

@@ -15,7 +15,6 @@ import { extentAlong } from './shapes';
 import type { SimObject } from './Sim';
 import type { Pose, Quat, Vec3 } from './types';
 
-
 const OPEN_RATE = GRIPPER.maxOpening / GRIPPER.closeTime; // m/s of opening change
 const HAND_Y: Vec3 = [0, 1, 0];
 const FINGER_Z = GRIPPER.tcpOffset + GRIPPER.fingerCenter; // finger centre on the hand z axis
