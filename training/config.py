@@ -14,9 +14,11 @@ ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
 OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
-                   "aux_source": "prefix", "vision_init": "normal", "goal_token": 0, "aux_tcp": 0}
+                   "aux_source": "prefix", "vision_init": "normal", "goal_token": 0, "aux_tcp": 0,
+                   "goal_order": "plan"}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
+GOAL_ORDERS = ("plan", "active")  # how the goal slots are filled (training/goals.py goal_targets)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,13 @@ class ModelConfig:
     # hidden layer and its output through two zero-initialised linear maps, so a warm start from a
     # head without them begins exactly where it was. Needs aux_source "keypoints".
     aux_tcp: int = 0
+    # What the goal slots hold (training/goals.py GOAL_ORDERS). "plan": slot g is the task's goal g
+    # at every frame, so in a two-step task the policy must itself tell from the pictures whether
+    # the first step is done and which slot to follow. "active": slot 0 is the goal that does not
+    # hold yet (the one the expert works on), slot 1 the one after: the goal head makes that call
+    # under its dense loss and the policy always serves slot 0. Single-goal tasks are the same
+    # under both.
+    goal_order: str = "plan"
 
     @property
     def strides(self) -> Tuple[int, ...]:
@@ -177,6 +186,8 @@ class ModelConfig:
         need(self.aux_tcp in (0, 1), f"aux_tcp must be 0 (off) or 1, got {self.aux_tcp!r}")
         need(not self.aux_tcp or (self.aux_goals > 0 and self.aux_source == "keypoints"),
              "aux_tcp gives the keypoint goal head the gripper's position: set aux_goals > 0 and aux_source 'keypoints'")
+        need(self.goal_order in GOAL_ORDERS, f"goal_order must be one of {GOAL_ORDERS}, got {self.goal_order!r}")
+        need(self.goal_order == "plan" or self.aux_goals > 0, "goal_order orders the auxiliary goal slots: set aux_goals > 0")
         need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,

@@ -64,7 +64,7 @@ class FrameStore:
     images[cam] (F, H, W, 3) uint8, proprio (F, 8) float64, actions (F, 7) float64,
     demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
 
-    def __init__(self, paths: Sequence[str], aux_goals: int = 0):
+    def __init__(self, paths: Sequence[str], aux_goals: int = 0, goal_order: str = "plan"):
         demos, stats, aux, n_per_path = [], [], [], []
         for p in paths:
             d, s = _load_source(p)
@@ -76,7 +76,7 @@ class FrameStore:
                 if os.path.isdir(p):
                     raise ValueError(f"{p}: --aux_goals needs HDF5 datasets (object states and a goals sidecar), "
                                      f"not a LeRobot export")
-                aux.append(goals.demo_goal_targets(d, p, aux_goals))
+                aux.append(goals.demo_goal_targets(d, p, aux_goals, goal_order))
             demos += d
             stats.append(s)
         # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.

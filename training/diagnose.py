@@ -164,7 +164,8 @@ def main(argv=None) -> Dict:
         raise SystemExit("--samples must be >= 1")
     torch.backends.mkldnn.enabled = False  # as in train.py (Debian torch 1.13)
     ck = torch.load(a.checkpoint, map_location="cpu")
-    store = FrameStore(a.data.split(","), aux_goals=int(ck["config"].get("aux_goals", 0)))
+    store = FrameStore(a.data.split(","), aux_goals=int(ck["config"].get("aux_goals", 0)),
+                       goal_order=ck["config"].get("goal_order", "plan"))
     out = {"checkpoint": a.checkpoint, "step": ck.get("step"), "data": a.data,
            **diagnose(ck, store, a.samples, a.seed)}
     rows: List[str] = [f"{a.checkpoint} (step {out['step']}) on {a.data}: {out['frames']} frames "

@@ -22,11 +22,16 @@ does not match the dataset is refused.
 """
 import json
 import os
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+# How the goal slots are filled (model config goal_order): "plan" = slot g is the task's goal g at
+# every frame; "active" = slot 0 is the first goal that does not hold at that frame (the one the
+# expert works on), slot 1 the one after it, and so on (slots past the last goal are invalid).
+from training.config import GOAL_ORDERS
 
 GOALS_VERSION = 1
 GOAL_SCALE = 0.1  # metres per target unit
@@ -87,23 +92,134 @@ def goal_points(goal: dict, pos: np.ndarray, index: Dict[str, int]) -> Tuple[np.
     return pick, place
 
 
+# Twin of src/tasks/predicates.ts (TOLERANCE, placeTolerance, isIn, isStacked, isLifted,
+# isPushedInto) and of src/sim/constants.ts (defaultSize, objectHeight), on what a demo records:
+# object poses (the `states` rows) and the gripper (proprio: TCP x, y, z and the finger opening).
+# A demo has no `grasped` flag, so "held" is approximated: the fingers closed past HELD_OPENING
+# (open is 0.08 m, closed on a 4 cm object about 0.04) with the object's centre within
+# HELD_RADIUS of the TCP (a held object's centre sits about 1 mm below it).
+TOLERANCE = {"bowlInner": 0.7, "plateInner": 0.75, "trayWall": 0.015, "aboveRim": 0.02,
+             "stackGap": 0.015, "stackXY": 1.0}
+DEFAULT_SIZE = {"cube": 0.04, "cylinder": 0.04, "ball": 0.04, "bowl": 0.16, "plate": 0.18, "tray": 0.22}
+HEIGHT_FACTOR = {"cube": 1.0, "ball": 1.0, "cylinder": 1.25, "bowl": 0.3, "plate": 0.1, "tray": 0.18}
+HELD_OPENING = 0.07
+HELD_RADIUS = 0.035
+
+
+def object_kind(obj_id: str) -> str:
+    """"red_cube" -> "cube", "bowl" -> "bowl": scene ids end in their kind (src/tasks/scene.ts)."""
+    kind = obj_id.rsplit("_", 1)[-1]
+    if kind not in DEFAULT_SIZE:
+        raise ValueError(f"object id {obj_id!r} does not end in a kind ({sorted(DEFAULT_SIZE)})")
+    return kind
+
+
+def _yaw(q: np.ndarray) -> np.ndarray:
+    """(T, 4) quaternions [x, y, z, w] -> (T,) rotation about world z (predicates.ts yawOf)."""
+    x, y, z, w = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    return np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
+
+
+def goals_met(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int,
+              proprio: np.ndarray) -> np.ndarray:
+    """(T, n_goals) bool: whether each goal holds at each frame (default sizes, "held" approximated)."""
+    states = np.asarray(states, np.float64)
+    T = states.shape[0]
+    object_positions(states, n_joints, len(objects))  # checks the row width
+    poses = states[:, n_joints:].reshape(T, len(objects), 7)
+    index = {o: i for i, o in enumerate(objects)}
+    tcp, opening = np.asarray(proprio, np.float64)[:, :3], np.asarray(proprio, np.float64)[:, 7]
+
+    def obj(obj_id: str):
+        if obj_id not in index:
+            raise ValueError(f"goal names object {obj_id!r}, not in the scene {sorted(index)}")
+        kind = object_kind(obj_id)
+        pose = poses[:, index[obj_id]]
+        size = DEFAULT_SIZE[kind]
+        height = HEIGHT_FACTOR[kind] * size
+        held = (opening < HELD_OPENING) & (np.linalg.norm(pose[:, :3] - tcp, axis=1) < HELD_RADIUS)
+        return {"kind": kind, "pos": pose[:, :3], "quat": pose[:, 3:], "size": size, "height": height,
+                "bottom": pose[:, 2] - height / 2, "held": held}
+
+    met = np.zeros((T, len(goals)), bool)
+    for g, goal in enumerate(goals):
+        kind = goal["type"]
+        if kind == "in":
+            o, r = obj(goal["object"]), obj(goal["receptacle"])
+            d = o["pos"][:, :2] - r["pos"][:, :2]
+            resting = (o["bottom"] <= r["height"] + TOLERANCE["aboveRim"]) & (o["bottom"] >= -0.01)
+            half = r["size"] / 2
+            if r["kind"] == "tray":
+                lim = half - TOLERANCE["trayWall"] - o["size"] / 2
+                yaw = _yaw(r["quat"])
+                lx = np.cos(yaw) * d[:, 0] + np.sin(yaw) * d[:, 1]
+                ly = -np.sin(yaw) * d[:, 0] + np.cos(yaw) * d[:, 1]
+                inside = (np.abs(lx) < lim) & (np.abs(ly) < lim)
+            elif r["kind"] in ("bowl", "plate"):
+                inside = np.hypot(d[:, 0], d[:, 1]) < half * TOLERANCE[r["kind"] + "Inner"]
+            else:
+                raise ValueError(f"goal 'in': {goal['receptacle']!r} is a {r['kind']}, not a receptacle")
+            met[:, g] = ~o["held"] & resting & inside
+        elif kind == "stacked":
+            top, base = obj(goal["top"]), obj(goal["base"])
+            dxy = np.hypot(*(top["pos"][:, :2] - base["pos"][:, :2]).T)
+            gap = top["bottom"] - (base["pos"][:, 2] + base["height"] / 2)
+            met[:, g] = (~top["held"] & ~base["held"] & (dxy <= base["size"] / 2 * TOLERANCE["stackXY"])
+                         & (np.abs(gap) < TOLERANCE["stackGap"]) & (base["bottom"] < 0.01))
+        elif kind == "lifted":
+            o = obj(goal["object"])
+            met[:, g] = o["held"] & (o["bottom"] >= goal["height"])
+        elif kind == "pushed":
+            o, r = obj(goal["object"]), goal["region"]
+            x, y = o["pos"][:, 0], o["pos"][:, 1]
+            met[:, g] = (~o["held"] & (o["bottom"] < 0.01) & (x >= r["xMin"]) & (x <= r["xMax"])
+                         & (y >= r["yMin"]) & (y <= r["yMax"]))
+        else:
+            raise ValueError(f"unknown goal type {kind!r}")
+    return met
+
+
+def active_goal(met: np.ndarray) -> np.ndarray:
+    """(T, n_goals) bool -> (T,) index of the first goal that does not hold (the last goal's index
+    where all hold): the goal the expert works on (src/expert, "the first goal that does not hold")."""
+    n = met.shape[1]
+    return np.where(met.all(axis=1), n - 1, np.argmin(met, axis=1))
+
+
 def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int,
-                 tcp: np.ndarray, n_slots: int) -> Tuple[np.ndarray, np.ndarray]:
-    """-> (targets (T, n_slots * 6) float32, valid (T, n_slots * 6) float32)."""
+                 tcp: np.ndarray, n_slots: int, order: str = "plan",
+                 proprio: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """-> (targets (T, n_slots * 6) float32, valid (T, n_slots * 6) float32). order "active" (see
+    GOAL_ORDERS) needs the demo's proprio (the gripper's opening says what it holds)."""
+    if order not in GOAL_ORDERS:
+        raise ValueError(f"goal order must be one of {GOAL_ORDERS}, got {order!r}")
     T = len(tcp)
     pos = object_positions(np.asarray(states, np.float64), n_joints, len(objects))
     index = {o: i for i, o in enumerate(objects)}
+    goals = list(goals)
+    per_goal = np.zeros((len(goals), T, VALUES_PER_GOAL), np.float32)
+    for g, goal in enumerate(goals):
+        pick, place = goal_points(goal, pos, index)
+        per_goal[g] = np.concatenate([pick - tcp, place - tcp], axis=1) / GOAL_SCALE
+    if order == "active" and len(goals) > 1:
+        if proprio is None:
+            raise ValueError("goal order 'active' needs the demo's proprio")
+        first = active_goal(goals_met(goals, objects, states, n_joints, proprio))
+    else:
+        first = np.zeros(T, np.int64)
     out = np.zeros((T, n_slots * VALUES_PER_GOAL), np.float32)
     valid = np.zeros_like(out)
-    for g, goal in enumerate(list(goals)[:n_slots]):
-        pick, place = goal_points(goal, pos, index)
-        s = slice(g * VALUES_PER_GOAL, (g + 1) * VALUES_PER_GOAL)
-        out[:, s] = np.concatenate([pick - tcp, place - tcp], axis=1) / GOAL_SCALE
-        valid[:, s] = 1.0
+    frames = np.arange(T)
+    for s in range(n_slots):
+        g = first + s
+        ok = g < len(goals)
+        sl = slice(s * VALUES_PER_GOAL, (s + 1) * VALUES_PER_GOAL)
+        out[frames[ok], sl] = per_goal[g[ok], frames[ok]]
+        valid[frames[ok], sl] = 1.0
     return out, valid
 
 
-def demo_goal_targets(demos: List[dict], path: str, n_slots: int) -> Tuple[np.ndarray, np.ndarray]:
+def demo_goal_targets(demos: List[dict], path: str, n_slots: int, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
     """Targets of every frame of one HDF5 file's demos (read_demo dicts), concatenated."""
     side = load_goals(path)
     outs, valids = [], []
@@ -112,8 +228,9 @@ def demo_goal_targets(demos: List[dict], path: str, n_slots: int) -> Tuple[np.nd
         if g is None or g["task_id"] != d["task_id"] or int(g["seed"]) != int(d["seed"]):
             raise ValueError(f"{goals_path(path)}: no matching entry for {d['name']} ({d['task_id']} seed {d['seed']}); "
                              f"rerun `npm run dataset:goals -- {path}`")
+        proprio = np.asarray(d["proprio"], np.float64)
         o, v = goal_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1],
-                            np.asarray(d["proprio"], np.float64)[:, :3], n_slots)
+                            proprio[:, :3], n_slots, order, proprio)
         outs.append(o)
         valids.append(v)
     return np.concatenate(outs), np.concatenate(valids)

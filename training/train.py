@@ -234,7 +234,8 @@ def main(argv=None) -> dict:
     # ---- data: all frames in RAM, tokenizer and stats from the dataset ----
     t0 = time.time()
     cfg_src = ck["config"] if ck is not None else {**(init["config"] if init is not None else {}), **model_over}
-    store = FrameStore(c.data, aux_goals=int(cfg_src.get("aux_goals", 0)))
+    store = FrameStore(c.data, aux_goals=int(cfg_src.get("aux_goals", 0)),
+                       goal_order=cfg_src.get("goal_order", "plan"))
     if ck is not None:  # the checkpoint's tokenizer, stats and model config win (same dataset assumed)
         tok, stats, mcfg = Tokenizer(ck["tokenizer"]), ck["stats"], apply_overrides(ModelConfig(), ck["config"])
     elif init is not None:  # warm start: its tokenizer and stats (the weights were trained with them)

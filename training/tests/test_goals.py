@@ -7,7 +7,8 @@ import unittest
 
 import numpy as np
 
-from training.goals import GOAL_SCALE, demo_goal_targets, goal_targets, goals_path, load_goals
+from training.goals import (GOAL_SCALE, active_goal, demo_goal_targets, goal_targets, goals_met, goals_path,
+                            load_goals)
 
 
 def states_of(positions, n_joints=2):
@@ -15,6 +16,75 @@ def states_of(positions, n_joints=2):
     T, n, _ = positions.shape
     quat = np.tile([0.0, 0.0, 0.0, 1.0], (T, n, 1))
     return np.concatenate([np.zeros((T, n_joints)), np.concatenate([positions, quat], 2).reshape(T, 7 * n)], 1)
+
+
+def proprio_of(tcp, opening):
+    """(T, 3) TCP + (T,) finger opening -> proprio rows [x, y, z, qx, qy, qz, qw, opening]."""
+    T = len(tcp)
+    return np.concatenate([np.asarray(tcp, float), np.tile([0.0, 0.0, 0.0, 1.0], (T, 1)),
+                           np.asarray(opening, float)[:, None]], 1)
+
+
+class ActiveGoalTest(unittest.TestCase):
+    """goal_order "active": a two-step task's slots follow the first goal that does not hold."""
+
+    def setUp(self):
+        self.objects = ["bowl", "plate", "red_cube", "blue_cube"]
+        self.goals = [{"type": "in", "object": "red_cube", "receptacle": "bowl"},
+                      {"type": "in", "object": "blue_cube", "receptacle": "plate"}]
+        bowl, plate, blue = [0.0, 0.0, 0.024], [0.2, 0.1, 0.009], [0.1, -0.1, 0.02]
+        red = [[-0.1, 0.1, 0.02],   # 0: on the table
+               [0.0, 0.0, 0.05],    # 1: held over the bowl
+               [0.01, 0.0, 0.02],   # 2: released in the bowl
+               [0.01, 0.0, 0.02],   # 3: in the bowl, fingers closing around it again
+               [0.12, 0.0, 0.02]]   # 4: knocked out of the bowl
+        self.states = states_of(np.array([[bowl, plate, r, blue] for r in red]))
+        tcp = np.array([[0.0, 0.0, 0.28], [0.0, 0.0, 0.051], [0.01, 0.0, 0.06], [0.01, 0.0, 0.021], [0.1, 0.0, 0.14]])
+        self.proprio = proprio_of(tcp, [0.08, 0.04, 0.08, 0.04, 0.08])
+
+    def test_a_goal_holds_once_the_object_rests_there_and_is_let_go(self):
+        met = goals_met(self.goals, self.objects, self.states, 2, self.proprio)
+        np.testing.assert_array_equal(met[:, 0], [False, False, True, False, False])
+        np.testing.assert_array_equal(met[:, 1], False)
+        np.testing.assert_array_equal(active_goal(met), [0, 0, 1, 0, 0])  # back to the first when undone
+        np.testing.assert_array_equal(active_goal(np.ones((1, 2), bool)), [1])  # all hold: the last
+
+    def test_slot_zero_is_the_active_goal_and_plan_order_is_unchanged(self):
+        args = (self.goals, self.objects, self.states, 2, self.proprio[:, :3], 2)
+        plan, plan_valid = goal_targets(*args)
+        act, act_valid = goal_targets(*args, order="active", proprio=self.proprio)
+        for t in (0, 1, 3, 4):
+            np.testing.assert_array_equal(act[t], plan[t])
+            np.testing.assert_array_equal(act_valid[t], 1)
+        np.testing.assert_array_equal(act[2, :6], plan[2, 6:])  # the second goal moved to slot 0
+        np.testing.assert_array_equal(act_valid[2], [1] * 6 + [0] * 6)  # nothing after it
+        np.testing.assert_array_equal(act[2, 6:], 0)
+        with self.assertRaisesRegex(ValueError, "needs the demo's proprio"):
+            goal_targets(*args, order="active")
+        with self.assertRaisesRegex(ValueError, "goal order must be one of"):
+            goal_targets(*args, order="random")
+
+    def test_stacked_tray_and_lifted_predicates(self):
+        objects = ["tray", "green_cube", "yellow_cube"]
+        yaw = 0.3
+        tray_q = [0.0, 0.0, np.sin(yaw / 2), np.cos(yaw / 2)]
+        # the green cube 7 cm out along the tray's own x axis (limit 0.11 - 0.015 - 0.02 = 0.075),
+        # then 8 cm out (outside); the yellow cube 4 cm up on the green one (stacked), then lifted
+        rows = []
+        for r, top in ((0.07, [0.0, 0.3, 0.06]), (0.08, [0.0, 0.3, 0.15])):
+            green = [r * np.cos(yaw), r * np.sin(yaw), 0.02]
+            rows.append(np.concatenate([[0, 0], [0, 0, 0.02], tray_q, green, [0, 0, 0, 1],
+                                        [green[0], green[1], 0.06] if top[2] < 0.1 else top, [0, 0, 0, 1]]))
+        states = np.array(rows)
+        prop = proprio_of([[0.5, 0.5, 0.3], [0.0, 0.3, 0.151]], [0.08, 0.04])
+        goals = [{"type": "in", "object": "green_cube", "receptacle": "tray"},
+                 {"type": "stacked", "top": "yellow_cube", "base": "green_cube"},
+                 {"type": "lifted", "object": "yellow_cube", "height": 0.08}]
+        met = goals_met(goals, objects, states, 2, prop)
+        np.testing.assert_array_equal(met, [[True, True, False], [False, False, True]])
+        with self.assertRaisesRegex(ValueError, "does not end in a kind"):
+            goals_met([{"type": "in", "object": "green_cube", "receptacle": "box"}], ["box", "green_cube"],
+                      states_of(np.zeros((1, 2, 3))), 2, prop[:1])
 
 
 class GoalTargetsTest(unittest.TestCase):

@@ -176,6 +176,15 @@ class ModelTest(unittest.TestCase):
                 apply_overrides(ModelConfig(), {"proprio_drop": bad})
         self.assertEqual(ModelConfig().proprio_drop, ())  # off by default: older configs load unchanged
 
+    def test_goal_order_is_checked_and_left_out_of_configs_at_its_default(self):
+        self.assertNotIn("goal_order", ModelConfig().to_dict())  # "plan": older configs stay byte-identical
+        cfg = apply_overrides(self.cfg, {"aux_goals": 2, "goal_order": "active"})
+        self.assertEqual(cfg.to_dict()["goal_order"], "active")
+        with self.assertRaisesRegex(ValueError, "goal_order must be one of"):
+            apply_overrides(cfg, {"goal_order": "next"})
+        with self.assertRaisesRegex(ValueError, "set aux_goals > 0"):
+            apply_overrides(self.cfg, {"aux_goals": 0, "goal_order": "active"})
+
     def test_spatial_softmax_finds_a_peak(self):
         cfg = apply_overrides(self.cfg, {"keypoints": 2})
         kp = VLA(cfg).vision[0].keypoints
