@@ -10,12 +10,12 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token", "aux_tcp"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token", "aux_tcp", "goal_token_slots"})
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
 OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
                    "aux_source": "prefix", "vision_init": "normal", "goal_token": 0, "aux_tcp": 0,
-                   "goal_order": "plan"}
+                   "goal_order": "plan", "goal_token_slots": 0}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
 GOAL_ORDERS = ("plan", "active")  # how the goal slots are filled (training/goals.py goal_targets)
@@ -104,6 +104,10 @@ class ModelConfig:
     # under its dense loss and the policy always serves slot 0. Single-goal tasks are the same
     # under both.
     goal_order: str = "plan"
+    # goal_token: how many goal slots the policy reads (the first ones; the others enter as zeros,
+    # still trained by the goal loss). 0 = all aux_goals. With goal_order "active", 1 leaves the
+    # policy only the goal to work on now, so a two-step task looks to it like two one-step tasks.
+    goal_token_slots: int = 0
 
     @property
     def strides(self) -> Tuple[int, ...]:
@@ -188,6 +192,9 @@ class ModelConfig:
              "aux_tcp gives the keypoint goal head the gripper's position: set aux_goals > 0 and aux_source 'keypoints'")
         need(self.goal_order in GOAL_ORDERS, f"goal_order must be one of {GOAL_ORDERS}, got {self.goal_order!r}")
         need(self.goal_order == "plan" or self.aux_goals > 0, "goal_order orders the auxiliary goal slots: set aux_goals > 0")
+        need(self.goal_token_slots <= self.aux_goals and (self.goal_token_slots == 0 or self.goal_token),
+             f"goal_token_slots ({self.goal_token_slots}) is how many of the aux_goals ({self.aux_goals}) slots the "
+             f"goal token carries: needs goal_token 1 and at most aux_goals")
         need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,

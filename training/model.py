@@ -237,10 +237,13 @@ class VLA(nn.Module):
 
     def goal_vector(self, world_goals, proprio):
         """goal_token: the head's world-frame points (B, 6 G) -> (point - gripper) in GOAL_SCALE
-        units, detached from the head and clamped to +-GOAL_CLAMP (a wild prediction stays bounded)."""
+        units, detached from the head and clamped to +-GOAL_CLAMP (a wild prediction stays bounded);
+        with goal_token_slots the slots after the first ones are zeros."""
         tcp = self.gripper_position(proprio)  # (B, 3)
         rel = world_goals.detach() - tcp.repeat(1, world_goals.size(1) // 3)
-        return rel.clamp(-GOAL_CLAMP, GOAL_CLAMP)
+        rel = rel.clamp(-GOAL_CLAMP, GOAL_CLAMP)
+        read = 6 * self.cfg.goal_token_slots  # config goal_token_slots: the later slots enter as zeros
+        return F.pad(rel[:, :read], (0, rel.size(1) - read)) if 0 < read < rel.size(1) else rel
 
     def gripper_position(self, proprio):
         """(B, 3) the gripper's world position in GOAL_SCALE units, from the normalised proprio."""

@@ -274,6 +274,26 @@ class ModelTest(unittest.TestCase):
             apply_overrides(self.cfg, {"goal_token": 1})
         self.assertNotIn("goal_token", self.cfg.to_dict())
 
+    def test_goal_token_slots_hides_the_later_goals_from_the_policy(self):
+        cfg = apply_overrides(self.cfg, {"keypoints": 2, "aux_goals": 2, "aux_source": "keypoints", "film": 1,
+                                         "goal_token": 1, "goal_order": "active", "goal_token_slots": 1})
+        self.assertEqual(cfg.to_dict()["goal_token_slots"], 1)
+        self.assertNotIn("goal_token_slots", apply_overrides(cfg, {"goal_token_slots": 0}).to_dict())
+        for bad in ({"goal_token_slots": 3}, {"goal_token": 0}):
+            with self.assertRaisesRegex(ValueError, "goal_token_slots"):
+                apply_overrides(cfg, bad)
+        torch.manual_seed(5)
+        m = VLA(cfg).eval()
+        m.set_proprio_stats([0.1] * 8, [0.2] * 8)
+        keys = lambda: m.encode_prefix(self.images, self.ids, self.mask, self.proprio)[0][-1][0]  # noqa: E731
+        with torch.no_grad():
+            m.goal_proj.weight.mul_(50.0)
+            ref = keys()
+            m.aux_head[-1].bias[6:] += 3.0  # the second slot: not read
+            self.assertLess((keys() - ref).abs().max().item(), 1e-5)
+            m.aux_head[-1].bias[:6] += 3.0  # the first: read
+            self.assertGreater((keys() - ref).abs().max().item(), 1e-3)
+
     def test_aux_tcp_gives_the_goal_head_the_gripper_position_from_a_neutral_start(self):
         base = apply_overrides(self.cfg, {"keypoints": 2, "aux_goals": 1, "aux_source": "keypoints", "film": 1,
                                           "goal_token": 1, "proprio_drop": [0, 1]})
