@@ -14,7 +14,9 @@ gripper (TCP):
             start position raised by `height`
 
 each as (point - tcp) / GOAL_SCALE, x y z, so a row is G * 6 numbers; slots past the task's goals
-are invalid (mask 0). The head exists only in training: the exported graphs never compute it.
+are invalid (mask 0). Slot g holds the task's goal g, or with the model option goal_order "active"
+the g-th goal from the first one that does not hold at frame t (`goals_met`, `active_goal`). The
+head exists only in training unless goal_token puts its points in front of the policy.
 
 Invariants: `states` rows are [joint angles (n_joints)] + 7 per object (position 3, quaternion 4)
 in the order of the sidecar's `objects` (= the stored scene's); a sidecar whose demo, task or seed
