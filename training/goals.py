@@ -30,10 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-# How the goal slots are filled (model config goal_order): "plan" = slot g is the task's goal g at
-# every frame; "active" = slot 0 is the first goal that does not hold at that frame (the one the
-# expert works on), slot 1 the one after it, and so on (slots past the last goal are invalid).
-from training.config import GOAL_ORDERS
+from training.config import GOAL_ORDERS  # how the goal slots are filled (ModelConfig.goal_order)
 
 GOALS_VERSION = 1
 GOAL_SCALE = 0.1  # metres per target unit
@@ -58,20 +55,30 @@ def load_goals(hdf5_path: str) -> Dict[str, dict]:
     return d["demos"]
 
 
-def object_positions(states: np.ndarray, n_joints: int, n_objects: int) -> np.ndarray:
-    """(T, state_dim) -> (T, n_objects, 3) positions."""
+def object_poses(states: np.ndarray, n_joints: int, n_objects: int) -> np.ndarray:
+    """(T, state_dim) -> (T, n_objects, 7) poses: position 3, quaternion 4 (x, y, z, w)."""
     T = states.shape[0]
     if states.shape[1] != n_joints + 7 * n_objects:
         raise ValueError(f"states rows have {states.shape[1]} values, expected {n_joints} joints + 7 x {n_objects} objects")
-    return states[:, n_joints:].reshape(T, n_objects, 7)[:, :, :3]
+    return states[:, n_joints:].reshape(T, n_objects, 7)
+
+
+def object_positions(states: np.ndarray, n_joints: int, n_objects: int) -> np.ndarray:
+    """(T, state_dim) -> (T, n_objects, 3) positions."""
+    return object_poses(states, n_joints, n_objects)[:, :, :3]
+
+
+def object_slot(index: Dict[str, int], obj_id: str) -> int:
+    """Where a goal's object sits in the states rows; an id not in the scene is an error."""
+    if obj_id not in index:
+        raise ValueError(f"goal names object {obj_id!r}, not in the scene {sorted(index)}")
+    return index[obj_id]
 
 
 def goal_points(goal: dict, pos: np.ndarray, index: Dict[str, int]) -> Tuple[np.ndarray, np.ndarray]:
     """One goal -> (pick (T, 3), place (T, 3)) world positions over the demo."""
     def at(obj_id: str) -> np.ndarray:
-        if obj_id not in index:
-            raise ValueError(f"goal names object {obj_id!r}, not in the scene {sorted(index)}")
-        return pos[:, index[obj_id]]
+        return pos[:, object_slot(index, obj_id)]
 
     kind = goal["type"]
     if kind == "in":
@@ -116,9 +123,9 @@ def object_kind(obj_id: str) -> str:
     return kind
 
 
-def _yaw(q: np.ndarray) -> np.ndarray:
-    """(T, 4) quaternions [x, y, z, w] -> (T,) rotation about world z (predicates.ts yawOf)."""
-    x, y, z, w = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+def yaw_of(q: np.ndarray) -> np.ndarray:
+    """(..., 4) quaternions [x, y, z, w] -> (...) rotation about world z (predicates.ts yawOf)."""
+    x, y, z, w = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
     return np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
 
 
@@ -127,16 +134,13 @@ def goals_met(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray,
     """(T, n_goals) bool: whether each goal holds at each frame (default sizes, "held" approximated)."""
     states = np.asarray(states, np.float64)
     T = states.shape[0]
-    object_positions(states, n_joints, len(objects))  # checks the row width
-    poses = states[:, n_joints:].reshape(T, len(objects), 7)
+    poses = object_poses(states, n_joints, len(objects))
     index = {o: i for i, o in enumerate(objects)}
     tcp, opening = np.asarray(proprio, np.float64)[:, :3], np.asarray(proprio, np.float64)[:, 7]
 
     def obj(obj_id: str):
-        if obj_id not in index:
-            raise ValueError(f"goal names object {obj_id!r}, not in the scene {sorted(index)}")
+        pose = poses[:, object_slot(index, obj_id)]
         kind = object_kind(obj_id)
-        pose = poses[:, index[obj_id]]
         size = DEFAULT_SIZE[kind]
         height = HEIGHT_FACTOR[kind] * size
         held = (opening < HELD_OPENING) & (np.linalg.norm(pose[:, :3] - tcp, axis=1) < HELD_RADIUS)
@@ -153,7 +157,7 @@ def goals_met(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray,
             half = r["size"] / 2
             if r["kind"] == "tray":
                 lim = half - TOLERANCE["trayWall"] - o["size"] / 2
-                yaw = _yaw(r["quat"])
+                yaw = yaw_of(r["quat"])
                 lx = np.cos(yaw) * d[:, 0] + np.sin(yaw) * d[:, 1]
                 ly = -np.sin(yaw) * d[:, 0] + np.cos(yaw) * d[:, 1]
                 inside = (np.abs(lx) < lim) & (np.abs(ly) < lim)

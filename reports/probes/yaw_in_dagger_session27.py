@@ -18,7 +18,7 @@ import sys
 import h5py
 import numpy as np
 
-from training.goals import goals_path
+from training.goals import goals_path, object_poses, yaw_of
 
 
 def wrap_quarter(a):
@@ -26,11 +26,6 @@ def wrap_quarter(a):
     q = np.pi / 2
     w = a - q * np.round(a / q)
     return np.where(w <= -np.pi / 4, w + q, w)
-
-
-def yaw_of(q):
-    x, y, z, w = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
-    return np.arctan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
 
 
 def probe(path):
@@ -45,10 +40,9 @@ def probe(path):
             ids = d["objects"]  # object ids, in the order of the states rows
             if oid is None or "cube" not in oid:
                 continue
-            k = ids.index(oid)
             states = demo["states"][:]
-            base = states.shape[1] - 7 * len(ids) + 7 * k
-            pos, quat = states[:, base:base + 3], states[:, base + 3:base + 7]
+            pose = object_poses(states, states.shape[1] - 7 * len(ids), len(ids))[:, ids.index(oid)]
+            pos, quat = pose[:, :3], pose[:, 3:]
             proprio, actions = demo["obs"]["proprio"][:], demo["actions"][:]
             square = np.abs(wrap_quarter(yaw_of(proprio[:, 3:7]) - yaw_of(quat)))
             near = ((np.hypot(*(proprio[:, :2] - pos[:, :2]).T) < 0.01)
