@@ -66,6 +66,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
           instruction: ep.instruction,
           decoder: args.decoder,
           executeSteps: args.executeSteps,
+          subtasks: args.subtasks,
           prefixCache: args.prefixCache,
           policySeed: args.seed,
         });
@@ -97,6 +98,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       remask: String(decoder.remask),
       prefixCache: args.prefixCache,
       executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
+      subtasks: args.subtasks,
       backend: init.backend,
     });
     return { ...report, decode };

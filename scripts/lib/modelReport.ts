@@ -14,6 +14,8 @@ export interface DecodeSummary {
   remask: string;
   prefixCache: boolean;
   executeSteps: number;
+  /** Two-step instructions fed one clause at a time (src/policy/subtasks.ts). */
+  subtasks?: boolean;
   backend: unknown;
   chunks: number;
   meanNfe: number;
@@ -99,7 +101,7 @@ export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string
     '',
     '## Decoding',
     '',
-    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
+    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
     '',
     '| chunks | mean NFE | encoder runs / chunk | median ms / chunk | encoder | rounds | preprocess |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

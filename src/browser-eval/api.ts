@@ -34,6 +34,8 @@ export interface EpisodeRequest {
   decoder: Partial<DecoderSettings>;
   /** Actions executed per chunk. @default chunk length */
   executeSteps?: number;
+  /** One clause of a multi-step instruction at a time (VlaPolicyOptions.subtasks). @default false */
+  subtasks?: boolean;
   prefixCache: boolean;
   /** Decoder RNG base seed. */
   policySeed: number;

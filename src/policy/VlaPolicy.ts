@@ -13,10 +13,13 @@ import { decoderDefaults, defaultExecuteSteps } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
-import type { SimState } from '../sim/types';
+import { PROPRIO_NAMES, type SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { buildEncoderInputs, prepareTf, type CameraFrame } from './observation';
+import { SubtaskSequencer } from './subtasks';
 import type { PrefixCache, VlaModel } from './VlaModel';
+
+const OPENING = PROPRIO_NAMES.indexOf('opening');
 
 export interface VlaPolicyOptions {
   /** Decoder settings over the manifest's `decoding` defaults. @default {} */
@@ -30,6 +33,9 @@ export interface VlaPolicyOptions {
   seed: number;
   /** Replaces the instruction of every episode (e.g. a paraphrase under test). @default none */
   instruction?: string;
+  /** Feed a multi-step instruction one clause at a time, moving on when the gripper lets go of
+   * what it held (src/policy/subtasks.ts). @default false */
+  subtasks?: boolean;
 }
 
 /** Timings and work of one decoded chunk. */
@@ -55,6 +61,8 @@ export class VlaPolicy implements Policy {
   /** Stats of every chunk since construction (or clearStats). */
   readonly chunks: ChunkStats[] = [];
   private readonly opts: Required<Omit<VlaPolicyOptions, 'instruction'>> & Pick<VlaPolicyOptions, 'instruction'>;
+  /** The current episode's clause sequencer, when subtasks are on. */
+  private sequencer: SubtaskSequencer | null = null;
   private readonly settings: Partial<DecoderSettings>;
   private instruction = '';
   private rng = new Rng(0);
@@ -63,7 +71,7 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, executeSteps: defaultExecuteSteps(model.manifest), ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: false, executeSteps: defaultExecuteSteps(model.manifest), ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).
@@ -81,14 +89,16 @@ export class VlaPolicy implements Policy {
     await prepareTf();
     this.instruction = this.opts.instruction ?? instance.instruction;
     this.model.tokenizer.encode(this.instruction); // throws now, naming maxLength, if too long
+    this.sequencer = this.opts.subtasks ? new SubtaskSequencer(this.instruction) : null;
     this.rng = new Rng(this.opts.seed).fork(`${instance.taskId}#${instance.seed}`);
   }
 
   async act(_state: SimState, obs?: Observation): Promise<number[][]> {
     if (!obs?.images) throw new Error(`${this.name}: the observation has no camera frames (observe must render them)`);
     const t0 = now();
+    const instruction = this.sequencer ? this.sequencer.observe(obs.proprio[OPENING]) : this.instruction;
     const inputs = buildEncoderInputs(this.model.manifest, this.model.tokenizer, {
-      instruction: this.instruction,
+      instruction,
       proprio: obs.proprio,
       images: obs.images as Record<string, CameraFrame | undefined>,
     });

@@ -11,9 +11,9 @@ const base = ['--policy', 'model', '--model', 'models/test-random/'];
 
 describe('parseModelArgs', () => {
   it('parses every flag, maps --remask drop to the residual rule, defaults the rest', () => {
-    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md', '--workers', '2']);
-    expect(a).toMatchObject({ model: 'models/test-random', decoder: { mode: 'ar', rounds: 8, remask: 'residual' }, backend: 'webgpu', episodesPerTask: 3, suite: 'object', seed: 7, executeSteps: 4, prefixCache: false, out: 'r.json', md: 'r.md', workers: 2 });
-    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, prefixCache: true, workers: 1 });
+    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--subtasks', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md', '--workers', '2']);
+    expect(a).toMatchObject({ model: 'models/test-random', decoder: { mode: 'ar', rounds: 8, remask: 'residual' }, backend: 'webgpu', episodesPerTask: 3, suite: 'object', seed: 7, executeSteps: 4, subtasks: true, prefixCache: false, out: 'r.json', md: 'r.md', workers: 2 });
+    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, subtasks: false, prefixCache: true, workers: 1 });
     expect(parseModelArgs([...base, '--temperature', '0.5', '--gumbel=1']).decoder).toEqual({ temperature: 0.5, gumbelScale: 1 });
   });
 
