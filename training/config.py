@@ -18,7 +18,7 @@ OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "fi
                    "goal_order": "plan", "goal_token_slots": 0}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
-GOAL_ORDERS = ("plan", "active")  # how the goal slots are filled (training/goals.py goal_targets)
+GOAL_ORDERS = ("plan", "active", "clause")  # how the goal slots are filled (training/goals.py goal_targets)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,10 @@ class ModelConfig:
     # the first step is done and which slot to follow. "active": slot 0 is the goal that does not
     # hold yet (the one the expert works on), slot 1 the one after: the goal head makes that call
     # under its dense loss and the policy always serves slot 0. Single-goal tasks are the same
-    # under both.
+    # under both. "clause": each frame of a multi-step demo is trained with the clause of the
+    # instruction in force there (training/subtasks.py: moved on when the gripper lets go of what it
+    # held), slot 0 is that clause's goal and the other slots are empty; the exported manifest
+    # then sets decoding.subtasks, so the runtime feeds the model one clause at a time too.
     goal_order: str = "plan"
     # goal_token: how many goal slots the policy reads (the first ones; the others enter as zeros,
     # still trained by the goal loss). 0 = all aux_goals. With goal_order "active", 1 leaves the

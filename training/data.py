@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from training import dataset_hdf5, goals
+from training import dataset_hdf5, goals, subtasks
 
 CAMERA_KEYS = {"agentview": "agentview_rgb", "wrist": "eye_in_hand_rgb"}  # model camera -> demo key
 SHIFT_PAD = 4  # px, DrQ-style random shift
@@ -65,7 +65,9 @@ class FrameStore:
     demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
 
     def __init__(self, paths: Sequence[str], aux_goals: int = 0, goal_order: str = "plan"):
-        demos, stats, aux, n_per_path = [], [], [], []
+        if goal_order == "clause" and aux_goals <= 0:
+            raise ValueError("goal_order 'clause' needs the goals sidecars: set aux_goals > 0")
+        demos, stats, aux, n_per_path, active = [], [], [], [], []
         for p in paths:
             d, s = _load_source(p)
             n_per_path.append(len(d))
@@ -77,13 +79,36 @@ class FrameStore:
                     raise ValueError(f"{p}: --aux_goals needs HDF5 datasets (object states and a goals sidecar), "
                                      f"not a LeRobot export")
                 aux.append(goals.demo_goal_targets(d, p, aux_goals, goal_order))
+                if goal_order == "clause":
+                    active += goals.demo_active_goals(d, p)
             demos += d
             stats.append(s)
         # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.
+        self._active = active  # per demo (T,) goal the expert works on; goal_order "clause" only
         self.aux = (np.concatenate([a for a, _ in aux]), np.concatenate([v for _, v in aux])) if aux else None
         self.paths = list(paths)
         self.demo_source = np.concatenate([np.full(n, i, np.int64) for i, n in enumerate(n_per_path)])
         self.instructions = [d["instruction"] for d in demos]
+        # The instruction each frame is trained with, as an index into self.texts: its demo's, or with
+        # goal_order "clause" the clause in force at that frame (training/subtasks.py), as the runtime's
+        # subtask sequencer will feed it. keep: frames to train on; "clause" drops the frames of a
+        # multi-step demo where that clause is not the goal the expert labels work on (the learner let
+        # go of something before the step was done, or a goal was undone), whose label contradicts it.
+        per_frame, keep = [], []
+        for i, d in enumerate(demos):
+            T = len(d["actions"])
+            if goal_order == "clause":
+                clauses = subtasks.split_instruction(d["instruction"])
+                k = subtasks.clause_indices(np.asarray(d["proprio"], np.float64)[:, -1], len(clauses))
+                per_frame.append([clauses[j] for j in k])
+                keep.append(k == self._active[i] if len(clauses) > 1 else np.ones(T, bool))
+            else:
+                per_frame.append([d["instruction"]] * T)
+                keep.append(np.ones(T, bool))
+        self.texts = sorted(set(t for f in per_frame for t in f))
+        at = {t: j for j, t in enumerate(self.texts)}
+        self.frame_text = np.array([at[t] for f in per_frame for t in f], np.int64)
+        self.keep = np.concatenate(keep) if keep else np.zeros(0, bool)
         self.task_ids = [d["task_id"] for d in demos]
         # An HDF5 demo records whether it succeeded; a LeRobot export has no such flag (counted as success).
         self.demo_success = np.array([bool(d.get("success", True)) for d in demos], bool)
@@ -112,7 +137,7 @@ class FrameStore:
         return h if h == w else -1
 
     def all_instructions(self, extra: Sequence[str] = ()) -> List[str]:
-        return sorted(set(self.instructions) | set(extra))
+        return sorted(set(self.instructions) | set(self.texts) | set(extra))
 
     def image_stats(self, max_frames: int = 2000) -> Dict[str, List[float]]:
         """Per-channel mean/std in [0, 1] over both cameras (evenly spaced frames, deterministic)."""
@@ -146,6 +171,7 @@ class ChunkSampler:
         self.store, self.chunk_len, self.cameras = store, chunk_len, list(cameras)
         self.frames = np.concatenate([np.arange(store.demo_start[d], store.demo_start[d] + store.demo_len[d])
                                       for d in demos]) if len(demos) else np.zeros(0, np.int64)
+        self.frames = self.frames[store.keep[self.frames]]
         if len(open_only) and len(self.frames):
             # Files (indices into store.paths) whose frames count only where the labelled gripper is
             # open: reaching, descending, releasing. For DAgger files, whose expert labels of a held
@@ -171,8 +197,8 @@ class ChunkSampler:
             p = w[src] / count[src]
             self.cdf = np.cumsum(p / p.sum())
         self.tokens = encode_actions(store.actions, stats["action_low"], stats["action_high"], bins)  # (F, 7)
-        enc = [tok.encode(s) for s in store.instructions]
-        self.ids = np.array([e[0] for e in enc], np.int64)  # (n_demos, L)
+        enc = [tok.encode(s) for s in store.texts]
+        self.ids = np.array([e[0] for e in enc], np.int64)  # (n_texts, L), row store.frame_text[f] for frame f
         self.mask = np.array([e[1] for e in enc], np.int64)
         self.proprio = ((store.proprio - np.asarray(stats["proprio_mean"])) /
                         np.asarray(stats["proprio_std"])).astype(np.float32)  # (F, 8)
@@ -207,7 +233,7 @@ class ChunkSampler:
         holds the (contrast, brightness) factors (ones without augment). images_to_model applies
         them and the normalisation on the training device (cheap there, slow in numpy)."""
         f = self.draw(rng, batch_size) if frames is None else np.asarray(frames)
-        d = self.store.demo_of[f]
+        t = self.store.frame_text[f]
         imgs = [self.store.images[c][f] for c in self.cameras]
         jitter = np.ones((len(self.cameras), len(f), 2), np.float32)
         if augment:
@@ -216,7 +242,7 @@ class ChunkSampler:
             jitter[..., 1] = rng.uniform(1 - BRIGHTNESS, 1 + BRIGHTNESS, jitter.shape[:2])
         return {
             "images": imgs, "jitter": jitter,
-            "input_ids": self.ids[d], "attention_mask": self.mask[d], "proprio": self.proprio[f],
+            "input_ids": self.ids[t], "attention_mask": self.mask[t], "proprio": self.proprio[f],
             "targets": self.chunk_targets(f),  # (B, H * 7), [step][dim]
             **({"aux": self.store.aux[0][f], "aux_valid": self.store.aux[1][f],
                 # the gripper's position in goal units, once per point: world-frame predictions minus

@@ -15,7 +15,8 @@ gripper (TCP):
 
 each as (point - tcp) / GOAL_SCALE, x y z, so a row is G * 6 numbers; slots past the task's goals
 are invalid (mask 0). Slot g holds the task's goal g, or with the model option goal_order "active"
-the g-th goal from the first one that does not hold at frame t (`goals_met`, `active_goal`). The
+the g-th goal from the first one that does not hold at frame t (`goals_met`, `active_goal`), or
+with "clause" only the goal of the instruction's clause in force at t (training/subtasks.py). The
 head exists only in training unless goal_token puts its points in front of the policy.
 
 Invariants: `states` rows are [joint angles (n_joints)] + 7 per object (position 3, quaternion 4)
@@ -30,6 +31,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from training import subtasks
 from training.config import GOAL_ORDERS  # how the goal slots are filled (ModelConfig.goal_order)
 
 GOALS_VERSION = 1
@@ -195,11 +197,12 @@ def active_goal(met: np.ndarray) -> np.ndarray:
 def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int,
                  tcp: np.ndarray, n_slots: int, order: str = "plan",
                  proprio: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
-    """-> (targets (T, n_slots * 6) float32, valid (T, n_slots * 6) float32). order "active" (see
-    GOAL_ORDERS) needs the demo's proprio (the gripper's opening says what it holds)."""
+    """-> (targets (T, n_slots * 6) float32, valid (T, n_slots * 6) float32). Orders "active" and
+    "clause" (see GOAL_ORDERS) need the demo's proprio (the gripper's opening says what it holds)."""
     if order not in GOAL_ORDERS:
         raise ValueError(f"goal order must be one of {GOAL_ORDERS}, got {order!r}")
     T = len(tcp)
+    filled = n_slots  # slots that get targets; the rest stay invalid
     pos = object_positions(np.asarray(states, np.float64), n_joints, len(objects))
     index = {o: i for i, o in enumerate(objects)}
     goals = list(goals)
@@ -207,16 +210,20 @@ def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarr
     for g, goal in enumerate(goals):
         pick, place = goal_points(goal, pos, index)
         per_goal[g] = np.concatenate([pick - tcp, place - tcp], axis=1) / GOAL_SCALE
+    if order != "plan" and len(goals) > 1 and proprio is None:
+        raise ValueError(f"goal order {order!r} needs the demo's proprio")
     if order == "active" and len(goals) > 1:
-        if proprio is None:
-            raise ValueError("goal order 'active' needs the demo's proprio")
         first = active_goal(goals_met(goals, objects, states, n_joints, proprio))
+    elif order == "clause" and len(goals) > 1:
+        # The clause in force names one goal: slot 0 holds it, the others stay empty.
+        first = subtasks.clause_indices(np.asarray(proprio, np.float64)[:, -1], len(goals))
+        filled = min(n_slots, 1)
     else:
         first = np.zeros(T, np.int64)
     out = np.zeros((T, n_slots * VALUES_PER_GOAL), np.float32)
     valid = np.zeros_like(out)
     frames = np.arange(T)
-    for s in range(n_slots):
+    for s in range(filled):
         g = first + s
         ok = g < len(goals)
         sl = slice(s * VALUES_PER_GOAL, (s + 1) * VALUES_PER_GOAL)
@@ -225,21 +232,42 @@ def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarr
     return out, valid
 
 
+def _sidecar_entry(side: Dict[str, dict], d: dict, path: str) -> dict:
+    """The goals sidecar's entry of demo `d`; refused unless its task and seed match."""
+    g = side.get(d["name"])
+    if g is None or g["task_id"] != d["task_id"] or int(g["seed"]) != int(d["seed"]):
+        raise ValueError(f"{goals_path(path)}: no matching entry for {d['name']} ({d['task_id']} seed {d['seed']}); "
+                         f"rerun `npm run dataset:goals -- {path}`")
+    return g
+
+
 def demo_goal_targets(demos: List[dict], path: str, n_slots: int, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
     """Targets of every frame of one HDF5 file's demos (read_demo dicts), concatenated."""
     side = load_goals(path)
     outs, valids = [], []
     for d in demos:
-        g = side.get(d["name"])
-        if g is None or g["task_id"] != d["task_id"] or int(g["seed"]) != int(d["seed"]):
-            raise ValueError(f"{goals_path(path)}: no matching entry for {d['name']} ({d['task_id']} seed {d['seed']}); "
-                             f"rerun `npm run dataset:goals -- {path}`")
+        g = _sidecar_entry(side, d, path)
         proprio = np.asarray(d["proprio"], np.float64)
         o, v = goal_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1],
                             proprio[:, :3], n_slots, order, proprio)
         outs.append(o)
         valids.append(v)
     return np.concatenate(outs), np.concatenate(valids)
+
+
+def demo_active_goals(demos: List[dict], path: str) -> List[np.ndarray]:
+    """Per demo of one HDF5 file: (T,) index of the goal the expert works on at each frame (0
+    throughout a one-goal demo)."""
+    side = load_goals(path)
+    out = []
+    for d in demos:
+        g = _sidecar_entry(side, d, path)
+        if len(g["goals"]) < 2:
+            out.append(np.zeros(len(d["actions"]), np.int64))
+            continue
+        out.append(active_goal(goals_met(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1],
+                                         np.asarray(d["proprio"], np.float64))))
+    return out
 
 
 def goal_prediction(model, b: dict, pred: torch.Tensor) -> torch.Tensor:

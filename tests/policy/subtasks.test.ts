@@ -1,6 +1,7 @@
 // The clause sequencer: splitting every task phrasing, and advancing exactly when the scripted
 // expert lets go of the first step's object in the real sim, seen only through the proprio at
 // chunk boundaries.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExpertPolicy } from '../../src/expert';
 import { runEpisode } from '../../src/eval';
@@ -12,6 +13,10 @@ import { goalHolds } from '../../src/tasks/predicates';
 import { CLAUSE } from '../../src/tasks/templates';
 
 const CHUNK = 8;
+const FIXTURE = JSON.parse(readFileSync('tests/fixtures/subtasks.json', 'utf8')) as {
+  split: { text: string; clauses: string[] }[];
+  sequences: { name: string; clauses: number; openings: (number | null)[]; indices: number[] }[];
+};
 
 describe('splitInstruction', () => {
   it('splits every two-step phrasing into its two clauses and leaves one-step phrasings whole', () => {
@@ -36,15 +41,20 @@ describe('splitInstruction', () => {
     }
   });
 
-  it('handles a bare "then", extra spaces and commas, and text with no step', () => {
-    expect(splitInstruction('  lift the red cube then put it in the bowl ')).toEqual(['lift the red cube', 'put it in the bowl']);
-    expect(splitInstruction('First, open wide ,  then close')).toEqual(['open wide', 'close']);
-    expect(splitInstruction('put the red cube in the bowl')).toEqual(['put the red cube in the bowl']);
-    expect(splitInstruction('then')).toEqual(['then']);
+  it('gives the shared fixture\'s clauses (training/subtasks.py reads the same file)', () => {
+    for (const c of FIXTURE.split) expect(splitInstruction(c.text), c.text).toEqual(c.clauses);
   });
 });
 
 describe('SubtaskSequencer', () => {
+  it('gives the shared fixture\'s clause index after every observation (null = NaN)', () => {
+    for (const c of FIXTURE.sequences) {
+      const clauses = Array.from({ length: c.clauses }, (_, i) => `step ${i}`).join(' and then ');
+      const s = new SubtaskSequencer(clauses);
+      expect(c.openings.map((o) => (s.observe(o ?? Number.NaN), s.step)), c.name).toEqual(c.indices);
+    }
+  });
+
   it('moves on after a grasp and release, not after closing on nothing, and never past the end', () => {
     const s = new SubtaskSequencer('put the red cube in the bowl and then put the blue cube on the plate');
     const seen = [0.08, 0.04, 0, 0, 0.08, 0.08].map((o) => s.observe(o)); // a missed grasp
