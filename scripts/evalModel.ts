@@ -51,7 +51,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
     const inits = await Promise.all(browsers.map((x) => x.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: args.backend })));
     const init = inits[0];
     log(`eval: ${init.manifest.name} on ${init.backend.name} (${init.backend.threads} WASM threads, adapter: ${init.backend.adapter}), loaded in ${init.loadMs.toFixed(0)} ms${nWorkers > 1 ? `, ${nWorkers} browsers in parallel` : ''}\n`);
-    const { executeSteps: _closedLoop, ...decoding } = init.manifest.decoding;
+    const { executeSteps: _closedLoop, subtasks: _alsoClosedLoop, ...decoding } = init.manifest.decoding;
     const decoder = { ...decoding, ...args.decoder } as Record<string, unknown>;
     const results: { row: EpisodeRow; chunks: ChunkStats[] }[] = new Array(episodes.length);
     let next = 0;
@@ -98,7 +98,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       remask: String(decoder.remask),
       prefixCache: args.prefixCache,
       executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
-      subtasks: args.subtasks,
+      subtasks: args.subtasks ?? init.manifest.decoding.subtasks === true,
       backend: init.backend,
     });
     return { ...report, decode };

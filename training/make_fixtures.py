@@ -144,6 +144,7 @@ def manifest_cases():
         ("execute steps zero", ["decoding", "executeSteps"], 0),
         ("execute steps past the chunk", ["decoding", "executeSteps"], 99),
         ("execute steps fraction", ["decoding", "executeSteps"], 2.5),
+        ("subtasks not boolean", ["decoding", "subtasks"], 1),
         ("training not object", ["training"], "yesterday"),
     ]
     cases = []

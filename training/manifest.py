@@ -18,10 +18,11 @@ BIN_RULE = "uniform-floor-v1"
 CAMERA_NAMES = ["agentview", "wrist"]
 PROPRIO_NAMES = ["x", "y", "z", "qx", "qy", "qz", "qw", "opening"]
 DECODING_REQUIRED = ["mode", "rounds", "schedule", "ranking", "temperature", "remask"]
-# executeSteps is the closed loop's, not the decoder's: how many of a chunk's actions run before the
-# next observation (absent: all of them). The rest are DecoderSettings names.
-DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK",
-                                     "executeSteps"]
+# executeSteps and subtasks are the closed loop's, not the decoder's: how many of a chunk's actions
+# run before the next observation (absent: all of them), and whether a multi-step instruction is fed
+# one clause at a time (training/subtasks.py; absent: false). The rest are DecoderSettings names.
+CLOSED_LOOP_KEYS = ["executeSteps", "subtasks"]
+DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK"] + CLOSED_LOOP_KEYS
 TOP_KEYS = ["formatVersion", "name", "description", "cameras", "proprio", "tokenizer", "action",
             "cache", "onnx", "decoding", "training", "evaluation"]
 
@@ -87,6 +88,11 @@ class _Checker:
             self.fail(path, "a string" + (f" matching {pattern}" if pattern else ""), v)
         if choices is not None and v not in choices:
             self.fail(path, "one of " + ", ".join(_show(c) for c in choices), v)
+        return v
+
+    def bool(self, v, path):
+        if not isinstance(v, bool):
+            self.fail(path, "true or false", v)
         return v
 
     def const(self, v, path, want):
@@ -223,6 +229,8 @@ def validate_manifest(m: Any, file_name: str = "manifest.json") -> Dict:
         ck.int(d["topK"], "decoding.topK", 1)
     if "executeSteps" in d:
         ck.int(d["executeSteps"], "decoding.executeSteps", 1, a["chunkLength"])
+    if "subtasks" in d:
+        ck.bool(d["subtasks"], "decoding.subtasks")
     for k in ["training", "evaluation"]:
         if m[k] is not None:
             ck.obj(m[k], k)
@@ -265,7 +273,9 @@ def build_manifest(cfg, name: str, description: str, tokenizer_json: Dict, stats
         "cache": {"layers": cfg.n_layer, "heads": cfg.n_head, "headDim": cfg.head_dim,
                   "prefixLength": cfg.prefix_len},
         "onnx": {"opset": opset},
-        "decoding": decoding or default_decoding(),
+        # A model trained on one clause at a time (goal_order "clause") is run that way too.
+        "decoding": {**(decoding or default_decoding()),
+                     **({"subtasks": True} if getattr(cfg, "goal_order", "plan") == "clause" else {})},
         "training": training, "evaluation": evaluation,
     }
     io = expected_io(m)

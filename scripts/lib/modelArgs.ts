@@ -28,8 +28,9 @@ export interface ModelEvalArgs {
   seed: number;
   /** Actions executed per chunk (default: the whole chunk). */
   executeSteps?: number;
-  /** One clause of a two-step instruction at a time (src/policy/subtasks.ts). @default false */
-  subtasks: boolean;
+  /** One clause of a two-step instruction at a time (src/policy/subtasks.ts); undefined = the
+   * manifest's decoding.subtasks. */
+  subtasks?: boolean;
   /** @default true */
   prefixCache: boolean;
   out?: string;
@@ -42,11 +43,11 @@ export interface ModelEvalArgs {
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
-const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--out', '--md', '--workers'];
-const BOOL_FLAGS = ['--subtasks', '--no-prefix-cache', '--quiet', '--help'];
+const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--out', '--md', '--workers'];
+const BOOL_FLAGS = ['--no-prefix-cache', '--quiet', '--help'];
 
 function intArg(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -115,7 +116,7 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
     episodesFile,
     seed: vals.has('--seed') ? intArg('--seed', vals.get('--seed')!, 0) : 0,
     executeSteps: vals.has('--execute-steps') ? intArg('--execute-steps', vals.get('--execute-steps')!, 1) : undefined,
-    subtasks: vals.has('--subtasks'),
+    subtasks: vals.has('--subtasks') ? oneOf('--subtasks', vals.get('--subtasks')!, ['on', 'off'] as const) === 'on' : undefined,
     prefixCache: !vals.has('--no-prefix-cache'),
     out: vals.get('--out'),
     md: vals.get('--md'),

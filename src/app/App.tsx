@@ -27,7 +27,7 @@ import { DEFAULT_MODEL, bundledModels } from './modelSources';
 import { installObjectDrag } from './objectDrag';
 import type { CompareRow, PolicyDriver } from './policyDriver';
 import { parsePageState, serializePageState, toDecoderSettings, type PageDecoder, type PageState } from './urlState';
-import { defaultExecuteSteps } from '../core/manifest';
+import { defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
 import { useModel } from './useModel';
 import { useGhost } from './useGhost';
 import { usePageTestHook } from './usePageTestHook';
@@ -37,6 +37,7 @@ import { observe, type PageObservation } from './observe';
 function applyDecoder(d: PolicyDriver, pd: PageDecoder): void {
   d.settings = toDecoderSettings(pd);
   d.executeSteps = pd.execute;
+  d.subtasks = pd.subtasks;
 }
 
 // A goal-suite task: the shipped model succeeds there (95% over 20 episodes), while it mostly fails
@@ -124,9 +125,11 @@ export function App() {
       const obs = observe(v, ep.sim, d.model.manifest, pageRef.current.perturb, ep.status.step);
       planned.current = { obs, ep, step: ep.status.step };
       sees.current?.draw(obs.images);
-      const inputs = obs.inputs(d.model.tokenizer, instruction(), proprioOf(ep.sim.state()));
-      const tcp = [...ep.sim.state().arm.tcp.position];
-      d.plan(inputs, ep.status.step, tcp).then(
+      const state = ep.sim.state();
+      const given = d.instructionFor(instruction(), state.arm.opening);
+      const inputs = obs.inputs(d.model.tokenizer, given.text, proprioOf(state));
+      const tcp = [...state.arm.tcp.position];
+      d.plan(inputs, ep.status.step, tcp, { instruction: given.text, clause: given.clause }).then(
         () => {
           // The loop was idle while the chunk decoded; resume it unless the user paused.
           if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);
@@ -314,7 +317,7 @@ export function App() {
   );
   const decoderPanel = useMemo(
     () => (
-      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} defaultExecute={m ? defaultExecuteSteps(m.manifest) : null} chunkLength={m?.manifest.action.chunkLength ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
+      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} defaultExecute={m ? defaultExecuteSteps(m.manifest) : null} defaultSubtasks={m ? defaultSubtasks(m.manifest) : null} chunkLength={m?.manifest.action.chunkLength ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
         <ComparePanel
           rows={compare.rows}
           busy={compare.busy}

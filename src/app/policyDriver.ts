@@ -8,9 +8,10 @@
 // dropped; while waiting at a round gate nothing runs on the main thread; the decoder RNG is
 // Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
 // the loop yields to the event loop so the page keeps drawing during a decode.
-import { decoderDefaults, defaultExecuteSteps } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecodeTrace, type DecoderMode, type DecoderSettings } from '../decoder';
+import { SubtaskSequencer } from '../policy/subtasks';
 import type { EncoderInputs, VlaModel } from '../policy/VlaModel';
 
 /** One decoded chunk as the inspector shows it. */
@@ -27,6 +28,10 @@ export interface ChunkRecord {
   nfe: number;
   /** TCP position when planned (the ghost trajectory starts here). */
   start: number[];
+  /** The instruction the model was given: the whole one, or with subtasks on the current clause. */
+  instruction: string;
+  /** With subtasks on: which clause (0-based) of how many; null when the instruction went whole. */
+  clause: { index: number; of: number } | null;
   settings: Partial<DecoderSettings>;
   complete: boolean;
   /** performance.now() when planning started and ended (NaN while running): the e2e measures
@@ -65,6 +70,8 @@ export class PolicyDriver {
   lastInputs: EncoderInputs | null = null;
   /** Called after every round and when a chunk completes (the UI redraws). */
   onUpdate: (() => void) | null = null;
+  /** The episode's clause sequencer (subtasks on), rebuilt when the instruction text changes. */
+  private sequencer: SubtaskSequencer | null = null;
 
   constructor(
     readonly model: VlaModel,
@@ -73,7 +80,24 @@ export class PolicyDriver {
     /** Actions of each chunk executed before replanning; null = the manifest's default.
      * Clamped to the chunk length. */
     public executeSteps: number | null = null,
+    /** Feed a multi-step instruction one clause at a time (src/policy/subtasks.ts); null = the
+     * manifest's default. */
+    public subtasks: boolean | null = null,
   ) {}
+
+  /** Whether the next chunk gets one clause at a time. */
+  get clauses(): boolean {
+    return this.subtasks ?? defaultSubtasks(this.model.manifest);
+  }
+
+  /** The text to give the model for the next chunk, reading the gripper opening (metres) of the
+   * observation: the whole instruction, or the clause in force. */
+  instructionFor(instruction: string, opening: number): { text: string; clause: ChunkRecord['clause'] } {
+    if (!this.clauses) return { text: instruction, clause: null };
+    if (this.sequencer?.instruction !== instruction) this.sequencer = new SubtaskSequencer(instruction);
+    const text = this.sequencer.observe(opening);
+    return { text, clause: { index: this.sequencer.step, of: this.sequencer.clauses.length } };
+  }
 
   /** Actions of the next chunk that will run before replanning. */
   get stepsPerChunk(): number {
@@ -88,6 +112,7 @@ export class PolicyDriver {
     this.releaseGate();
     this.queue = [];
     this.chunks = [];
+    this.sequencer = null;
     this.busy = false;
     this.rng = new Rng(decoderSeed).fork(`${taskId}#${episodeSeed}`);
     this.onUpdate?.();
@@ -119,7 +144,7 @@ export class PolicyDriver {
   }
 
   /** Plans one chunk from encoder inputs; queues its actions unless the episode changed meanwhile. */
-  async plan(inputs: EncoderInputs, step: number, start: number[]): Promise<void> {
+  async plan(inputs: EncoderInputs, step: number, start: number[], given: Pick<ChunkRecord, 'instruction' | 'clause'> = { instruction: '', clause: null }): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     const gen = this.generation;
@@ -131,7 +156,7 @@ export class PolicyDriver {
     this.lastInputs = inputs;
     const t0 = now();
     const cache = await m.encode(inputs);
-    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, settings, complete: false, startedAt: t0, endedAt: NaN };
+    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, ...given, settings, complete: false, startedAt: t0, endedAt: NaN };
     let tRound = now();
     try {
       const res = await decode({

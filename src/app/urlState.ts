@@ -20,6 +20,9 @@ export interface PageDecoder {
   seed: number;
   /** Actions of each chunk executed before replanning; null = the model manifest's default. */
   execute: number | null;
+  /** A multi-step instruction one clause at a time (src/policy/subtasks.ts); null = the model
+   * manifest's default. */
+  subtasks: boolean | null;
 }
 
 /** What the model sees changed (src/app/perturb.ts). All zero = unperturbed. */
@@ -47,7 +50,7 @@ export interface PageState {
   perturb: Perturbation;
 }
 
-export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0, execute: null };
+export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0, execute: null, subtasks: null };
 export const NO_PERTURBATION: Readonly<Perturbation> = { brightness: 0, contrast: 0, noise: 0, occlusion: 0, shift: 0 };
 export const MODES = DECODER_MODES;
 export const SCHEDULES = SCHEDULE_METHODS;
@@ -110,6 +113,7 @@ export function parsePageState(search: string, defaults: Pick<PageState, 'taskId
       seed: int(q.get('dseed'), d.seed),
       // Upper bound: the chunk length is the model's, so the driver clamps to it.
       execute: execRaw === null || int(execRaw, -1, 1) === -1 ? null : Math.min(int(execRaw, 1, 1), MAX_EXECUTE),
+      subtasks: q.get('sub') === '1' ? true : q.get('sub') === '0' ? false : null,
     },
     perturb,
   };
@@ -132,6 +136,7 @@ export function serializePageState(s: PageState, defaults: Pick<PageState, 'task
   if (d.remask !== DEFAULT_DECODER.remask) q.set('remask', d.remask);
   if (d.seed !== DEFAULT_DECODER.seed) q.set('dseed', String(d.seed));
   if (d.execute !== null) q.set('exec', String(d.execute));
+  if (d.subtasks !== null) q.set('sub', d.subtasks ? '1' : '0');
   for (const k of Object.keys(PERTURB_RANGE) as (keyof Perturbation)[]) if (s.perturb[k] !== 0) q.set(`p.${k}`, String(s.perturb[k]));
   return `?${q.toString()}`;
 }

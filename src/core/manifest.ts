@@ -15,9 +15,11 @@ export const BIN_RULE = 'uniform-floor-v1';
 export const PROPRIO_NAMES = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'opening'];
 const TOP_KEYS = ['formatVersion', 'name', 'description', 'cameras', 'proprio', 'tokenizer', 'action', 'cache', 'onnx', 'decoding', 'training', 'evaluation'];
 const DECODING_REQUIRED = ['mode', 'rounds', 'schedule', 'ranking', 'temperature', 'remask'];
-// executeSteps is the closed loop's, not the decoder's: how many of a chunk's actions run before
-// the next observation (absent: all of them). The rest are DecoderSettings names.
-const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', 'executeSteps'];
+// executeSteps and subtasks are the closed loop's, not the decoder's: how many of a chunk's actions
+// run before the next observation (absent: all of them), and whether a multi-step instruction is fed
+// one clause at a time (src/policy/subtasks.ts; absent: false). The rest are DecoderSettings names.
+const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks'];
+const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', ...CLOSED_LOOP_KEYS];
 const ID = '[a-z][a-z0-9-]*';
 
 export class ManifestError extends Error {
@@ -66,6 +68,11 @@ class Checker {
     }
     if (choices && !choices.includes(v as string)) this.fail(path, 'one of ' + choices.map(show).join(', '), v);
     return v as string;
+  }
+
+  bool(v: unknown, path: string): boolean {
+    if (typeof v !== 'boolean') this.fail(path, 'true or false', v);
+    return v as boolean;
   }
 
   const(v: unknown, path: string, want: string | number): void {
@@ -197,14 +204,20 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   for (const k of ['temperature', 'gumbelScale', 'eta0', 'residualMargin']) if (k in d) ck.num(d[k], `decoding.${k}`, 'nonneg');
   if ('topK' in d) ck.int(d.topK, 'decoding.topK', 1);
   if ('executeSteps' in d) ck.int(d.executeSteps, 'decoding.executeSteps', 1, a.chunkLength as number);
+  if ('subtasks' in d) ck.bool(d.subtasks, 'decoding.subtasks');
   for (const k of ['training', 'evaluation']) if (m[k] !== null) ck.obj(m[k], k);
   return m as unknown as Manifest;
 }
 
-/** The manifest's default decoder settings, without the closed-loop field executeSteps. */
-export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, 'executeSteps'> {
-  const { executeSteps: _closedLoop, ...decoder } = m.decoding;
+/** The manifest's default decoder settings, without the closed-loop fields executeSteps and subtasks. */
+export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, 'executeSteps' | 'subtasks'> {
+  const { executeSteps: _closedLoop, subtasks: _alsoClosedLoop, ...decoder } = m.decoding;
   return decoder;
+}
+
+/** Whether the model wants multi-step instructions one clause at a time (default: no). */
+export function defaultSubtasks(m: Pick<Manifest, 'decoding'>): boolean {
+  return m.decoding.subtasks ?? false;
 }
 
 /** Actions executed from each chunk before replanning, by the manifest (default: the whole chunk). */

@@ -100,6 +100,10 @@ export interface DecodingDefaults {
   /** Actions of each decoded chunk executed before the next observation (1..chunkLength);
    * absent: the whole chunk. Not a decoder setting: the closed loop reads it. */
   executeSteps?: number;
+  /** Feed a multi-step instruction one clause at a time, moving on when the gripper lets go of
+   * what it held (src/policy/subtasks.ts); models trained with goal_order "clause" set it.
+   * Absent: false. Not a decoder setting: the closed loop reads it. */
+  subtasks?: boolean;
 }
 
 export interface Manifest {

@@ -9,7 +9,7 @@
 // episode seed), so an episode is reproducible; no mask id reaches the action codec (decode
 // returns action ids only).
 
-import { decoderDefaults, defaultExecuteSteps } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
@@ -34,7 +34,7 @@ export interface VlaPolicyOptions {
   /** Replaces the instruction of every episode (e.g. a paraphrase under test). @default none */
   instruction?: string;
   /** Feed a multi-step instruction one clause at a time, moving on when the gripper lets go of
-   * what it held (src/policy/subtasks.ts). @default false */
+   * what it held (src/policy/subtasks.ts). @default the manifest's decoding.subtasks, else false */
   subtasks?: boolean;
 }
 
@@ -71,7 +71,7 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: false, executeSteps: defaultExecuteSteps(model.manifest), ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).

@@ -43,7 +43,7 @@ export class SubtaskSequencer {
   /** Opening at which the fingers stopped on an object, while it is held; null otherwise. */
   private heldWidth: number | null = null;
 
-  constructor(instruction: string) {
+  constructor(readonly instruction: string) {
     this.clauses = splitInstruction(instruction);
   }
 

@@ -27,6 +27,7 @@ const stateArb: fc.Arbitrary<PageState> = fc.record({
     remask: fc.constantFrom(...REMASKS),
     seed: fc.nat(1e6),
     execute: fc.option(fc.integer({ min: 1, max: MAX_EXECUTE }), { nil: null }),
+    subtasks: fc.option(fc.boolean(), { nil: null }),
   }),
   perturb: perturbArb,
 });
@@ -61,5 +62,9 @@ describe('page state in the URL', () => {
     expect(parsePageState('?exec=2.5', DEFAULTS, TASKS).decoder.execute).toBeNull();
     expect(parsePageState('?exec=4', DEFAULTS, TASKS).decoder.execute).toBe(4);
     expect(parsePageState('?exec=999', DEFAULTS, TASKS).decoder.execute).toBe(MAX_EXECUTE);
+    expect(s.decoder.subtasks).toBeNull();
+    expect(parsePageState('?sub=1', DEFAULTS, TASKS).decoder.subtasks).toBe(true);
+    expect(parsePageState('?sub=0', DEFAULTS, TASKS).decoder.subtasks).toBe(false);
+    expect(parsePageState('?sub=yes', DEFAULTS, TASKS).decoder.subtasks).toBeNull();
   });
 });

@@ -11,9 +11,10 @@ const base = ['--policy', 'model', '--model', 'models/test-random/'];
 
 describe('parseModelArgs', () => {
   it('parses every flag, maps --remask drop to the residual rule, defaults the rest', () => {
-    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--subtasks', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md', '--workers', '2']);
+    const a = parseModelArgs([...base, '--decoder', 'ar', '--rounds=8', '--remask', 'drop', '--backend', 'webgpu', '--episodes-per-task', '3', '--suite', 'object', '--seed', '7', '--execute-steps', '4', '--subtasks', 'on', '--no-prefix-cache', '--out', 'r.json', '--md', 'r.md', '--workers', '2']);
     expect(a).toMatchObject({ model: 'models/test-random', decoder: { mode: 'ar', rounds: 8, remask: 'residual' }, backend: 'webgpu', episodesPerTask: 3, suite: 'object', seed: 7, executeSteps: 4, subtasks: true, prefixCache: false, out: 'r.json', md: 'r.md', workers: 2 });
-    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, subtasks: false, prefixCache: true, workers: 1 });
+    expect(parseModelArgs(base)).toMatchObject({ decoder: {}, backend: 'auto', episodesPerTask: 10, seed: 0, subtasks: undefined, prefixCache: true, workers: 1 });
+    expect(parseModelArgs([...base, '--subtasks=off']).subtasks).toBe(false);
     expect(parseModelArgs([...base, '--temperature', '0.5', '--gumbel=1']).decoder).toEqual({ temperature: 0.5, gumbelScale: 1 });
   });
 
@@ -25,6 +26,7 @@ describe('parseModelArgs', () => {
     expect(() => parseModelArgs([...base, '--suite', 'nope'])).toThrow('unknown suite "nope"');
     expect(() => parseModelArgs([...base, '--suite', 'goal', '--task', 'object/red_cube_in_bowl'])).toThrow('task "object/red_cube_in_bowl" is not in suite "goal"');
     expect(() => parseModelArgs([...base, '--workers', '0'])).toThrow('--workers needs an integer >= 1, got "0"');
+    expect(() => parseModelArgs([...base, '--subtasks', 'yes'])).toThrow('--subtasks must be one of on, off, got "yes"');
     expect(() => parseModelArgs([...base, '--temperature', '-1'])).toThrow('--temperature needs a finite number >= 0, got "-1"');
     expect(() => parseModelArgs([...base, '--gumbel', 'x'])).toThrow('--gumbel needs a finite number >= 0');
     expect(() => parseModelArgs([...base, '--frobnicate'])).toThrow('unknown argument "--frobnicate"');

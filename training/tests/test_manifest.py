@@ -53,6 +53,19 @@ class ManifestTest(unittest.TestCase):
         with self.assertRaisesRegex(ManifestError, "tokenizer.vocabSize %d" % m["tokenizer"]["vocabSize"]):
             check_tokenizer(m, build_tokenizer(["a b"], max_length=12))
 
+    def test_a_clause_trained_model_asks_for_subtasks(self):
+        from training.config import ModelConfig, apply_overrides
+        from training.make_fixtures import TINY_OVERRIDES
+        from training.manifest import build_manifest
+        tok = build_tokenizer(["put the red cube in the bowl"], max_length=12)
+        stats = {"image_mean": [0.5] * 3, "image_std": [0.25] * 3, "proprio_mean": [0] * 8, "proprio_std": [1] * 8,
+                 "action_low": [-1] * 7, "action_high": [1] * 7}
+        for order, want in (("plan", None), ("active", None), ("clause", True)):
+            over = {**TINY_OVERRIDES, "instr_vocab_size": tok.vocab_size, "aux_goals": 2, "goal_order": order}
+            m = build_manifest(apply_overrides(ModelConfig(), over), "x", "x", tok.to_json(), stats)
+            validate_manifest(m)
+            self.assertEqual(m["decoding"].get("subtasks"), want, order)
+
     def test_bad_json_names_the_file(self):
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "manifest.json")

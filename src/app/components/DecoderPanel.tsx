@@ -13,6 +13,8 @@ export interface DecoderPanelProps {
   /** The manifest's default actions per chunk (shown when execute is null), and the chunk length. */
   defaultExecute: number | null;
   chunkLength: number | null;
+  /** The manifest's default for feeding a multi-step instruction one clause at a time. */
+  defaultSubtasks: boolean | null;
   onChange: (d: PageDecoder) => void;
   /** Extra content at the end of the panel (the decoder comparison). */
   children?: ReactNode;
@@ -40,7 +42,9 @@ function Pick<T extends string>({ label, value, options, onChange, disabled }: {
   );
 }
 
-export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, chunkLength, onChange, children }: DecoderPanelProps) {
+const SUBTASK_CHOICES = ['model default', 'one clause at a time', 'whole instruction'] as const;
+
+export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaultSubtasks, chunkLength, onChange, children }: DecoderPanelProps) {
   const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
   const dd = d.mode === 'dd';
   return (
@@ -88,6 +92,21 @@ export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, chunkL
               set({ execute: e.target.value === '' ? null : ok ? v : d.execute });
             }}
           />
+        </label>
+        <label className="field" title="a two-step instruction (&quot;... and then ...&quot;): give the model one clause at a time, moving on when the gripper lets go of what it held">
+          steps
+          <select
+            aria-label="two-step instructions"
+            data-testid="dec-subtasks"
+            value={d.subtasks === null ? SUBTASK_CHOICES[0] : d.subtasks ? SUBTASK_CHOICES[1] : SUBTASK_CHOICES[2]}
+            onChange={(e) => set({ subtasks: e.target.value === SUBTASK_CHOICES[1] ? true : e.target.value === SUBTASK_CHOICES[2] ? false : null })}
+          >
+            {SUBTASK_CHOICES.map((c, i) => (
+              <option key={c} value={c}>
+                {i === 0 && defaultSubtasks !== null ? `model default (${defaultSubtasks ? 'one clause at a time' : 'whole'})` : c}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           seed

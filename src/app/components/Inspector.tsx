@@ -62,6 +62,11 @@ export function Inspector(p: InspectorProps) {
           {p.chunk ? `chunk ${p.chunk.index + 1} · NFE ${p.chunk.nfe} · encoder ${p.chunk.encoderMs.toFixed(1)} ms` : 'no chunk yet'}
         </span>
       </h2>
+      {p.chunk?.clause && (
+        <p className="hint" data-testid="inspector-clause">
+          step {p.chunk.clause.index + 1} of {p.chunk.clause.of}: “{p.chunk.instruction}”
+        </p>
+      )}
       <div className="row">
         <label className="check">
           <input type="checkbox" data-testid="pause-before-round" checked={p.pauseBeforeRound} onChange={(e) => p.onPauseBeforeRound(e.target.checked)} />
