@@ -168,6 +168,14 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   const x1 = await step(page);
   check('page: "execute" sets the actions run per chunk (3 of 8), and the URL keeps it', x1 - x0 === 3 && page.url().includes('exec=3'), `${x1 - x0} steps in one cycle`);
   await page.fill('[data-testid=dec-execute]', '');
+  // "steps": a two-step instruction goes to the model one clause at a time; the inspector says which.
+  await page.selectOption('[data-testid=dec-subtasks]', 'one clause at a time');
+  await page.fill('[data-testid=instruction-input]', 'wave at the camera and then lift the blue cube');
+  await stepCycle(page);
+  const clause = (await page.textContent('[data-testid=inspector-clause]')) ?? '';
+  check('page: "steps" feeds a two-step instruction one clause at a time (inspector names it), and the URL keeps it', clause.includes('step 1 of 2') && clause.includes('wave at the camera') && !clause.includes('lift') && page.url().includes('sub=1'), clause);
+  await page.selectOption('[data-testid=dec-subtasks]', 'model default');
+  await page.fill('[data-testid=instruction-input]', options[0]);
   await page.selectOption('[data-testid=dec-mode]', 'dd');
   await page.fill('[data-testid=dec-rounds]', '');
   await page.click('[data-testid=compare]');
