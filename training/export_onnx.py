@@ -210,6 +210,8 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0, help="--random: torch seed of the weights (default 0)")
     ap.add_argument("--rounds", type=int, help="default DD decoder rounds in the manifest (default 12); the shipped "
                     "trained models use 4 (training/recipes.md, session 13)")
+    ap.add_argument("--execute-steps", type=int, help="manifest decoding.executeSteps: actions of each chunk run "
+                    "before the next observation (default: absent, the whole chunk)")
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
@@ -235,6 +237,8 @@ def main(argv=None) -> None:
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
     decoding = default_decoding(args.rounds) if args.rounds else None
+    if args.execute_steps is not None:
+        decoding = {**(decoding or default_decoding()), "executeSteps": args.execute_steps}
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}

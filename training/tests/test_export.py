@@ -86,3 +86,7 @@ class CheckpointExportTest(unittest.TestCase):
             self.assertEqual(m["onnx"]["decoder"]["outputs"][0]["shape"], ["batch", 28, 257])
             self.assertEqual(m["evaluation"], {"success": 0.0})
             self.assertEqual(m["tokenizer"]["vocabSize"], tok.vocab_size)
+            self.assertNotIn("executeSteps", m["decoding"])
+            main(["--checkpoint", ck, "--out", os.path.join(d, "out2"), "--rounds", "4", "--execute-steps", "2"])
+            m = load_manifest(os.path.join(d, "out2", "manifest.json"))
+            self.assertEqual((m["decoding"]["rounds"], m["decoding"]["executeSteps"]), (4, 2))
