@@ -212,6 +212,8 @@ def main(argv=None) -> None:
                     "trained models use 4 (training/recipes.md, session 13)")
     ap.add_argument("--execute-steps", type=int, help="manifest decoding.executeSteps: actions of each chunk run "
                     "before the next observation (default: absent, the whole chunk)")
+    ap.add_argument("--subtasks", action="store_true", help="manifest decoding.subtasks: feed a multi-step "
+                    "instruction one clause at a time (set anyway for a model trained with goal_order 'clause')")
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
@@ -239,6 +241,8 @@ def main(argv=None) -> None:
     decoding = default_decoding(args.rounds) if args.rounds else None
     if args.execute_steps is not None:
         decoding = {**(decoding or default_decoding()), "executeSteps": args.execute_steps}
+    if args.subtasks:
+        decoding = {**(decoding or default_decoding()), "subtasks": True}
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}
