@@ -7,7 +7,8 @@
 // (training/recipes.md, round 8). The switch reads only what the policy already sees (the
 // gripper opening in the proprio vector), never the simulator's state or the task's predicate.
 //
-// Rule (documented in README, tested in tests/core/subtasks.test.ts):
+// Rule (docs/runtime.md; tests/policy/subtasks.test.ts; Python twin training/subtasks.py, same
+// constants and the shared cases of tests/fixtures/subtasks.json):
 // - A grasp is seen when the opening is the same (within HOLD_EPS) at two consecutive
 //   observations and lies in [HELD_MIN, HELD_MAX]: the fingers stopped on something. Closing on
 //   nothing ends at 0; open is 0.08; a transient mid-close or mid-open moves by more than
@@ -15,9 +16,9 @@
 // - A release is an opening wider than the grasp's by more than RELEASE_MARGIN, after a grasp.
 // - Each release moves to the next clause; the last clause stays until the episode ends.
 //
-// Invariants: pure (no DOM, no model); split() returns at least one non-empty clause, and one
-// clause (the input, trimmed) when the text has no step connector; the sequencer never goes past
-// the last clause and never goes back.
+// Invariants: pure (no DOM, no model); splitInstruction() returns at least one clause, and the
+// input trimmed when the text has no step connector; the sequencer never goes past the last
+// clause and never goes back.
 
 /** Connectors between steps, longest first (the task templates' three, plus a bare "then"). */
 const CONNECTOR = /\s*,?\s*\b(?:and after that|after that|and then|then)\b\s*,?\s*/i;
