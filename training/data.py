@@ -84,7 +84,6 @@ class FrameStore:
             demos += d
             stats.append(s)
         # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.
-        self._active = active  # per demo (T,) goal the expert works on; goal_order "clause" only
         self.aux = (np.concatenate([a for a, _ in aux]), np.concatenate([v for _, v in aux])) if aux else None
         self.paths = list(paths)
         self.demo_source = np.concatenate([np.full(n, i, np.int64) for i, n in enumerate(n_per_path)])
@@ -94,21 +93,19 @@ class FrameStore:
         # subtask sequencer will feed it. keep: frames to train on; "clause" drops the frames of a
         # multi-step demo where that clause is not the goal the expert labels work on (the learner let
         # go of something before the step was done, or a goal was undone), whose label contradicts it.
-        per_frame, keep = [], []
-        for i, d in enumerate(demos):
-            T = len(d["actions"])
+        per_demo = []  # (clauses, (T,) clause index per frame)
+        for d in demos:
             if goal_order == "clause":
                 clauses = subtasks.split_instruction(d["instruction"])
-                k = subtasks.clause_indices(np.asarray(d["proprio"], np.float64)[:, -1], len(clauses))
-                per_frame.append([clauses[j] for j in k])
-                keep.append(k == self._active[i] if len(clauses) > 1 else np.ones(T, bool))
+                per_demo.append((clauses, subtasks.clause_indices(np.asarray(d["proprio"], np.float64)[:, -1], len(clauses))))
             else:
-                per_frame.append([d["instruction"]] * T)
-                keep.append(np.ones(T, bool))
-        self.texts = sorted(set(t for f in per_frame for t in f))
+                per_demo.append(([d["instruction"]], np.zeros(len(d["actions"]), np.int64)))
+        self.texts = sorted({c for clauses, _ in per_demo for c in clauses})
         at = {t: j for j, t in enumerate(self.texts)}
-        self.frame_text = np.array([at[t] for f in per_frame for t in f], np.int64)
-        self.keep = np.concatenate(keep) if keep else np.zeros(0, bool)
+        self.frame_text = np.concatenate([np.array([at[c] for c in clauses], np.int64)[k] for clauses, k in per_demo]
+                                         ) if per_demo else np.zeros(0, np.int64)
+        self.keep = np.concatenate([k == active[i] if len(clauses) > 1 else np.ones(len(k), bool)
+                                    for i, (clauses, k) in enumerate(per_demo)]) if per_demo else np.zeros(0, bool)
         self.task_ids = [d["task_id"] for d in demos]
         # An HDF5 demo records whether it succeeded; a LeRobot export has no such flag (counted as success).
         self.demo_success = np.array([bool(d.get("success", True)) for d in demos], bool)

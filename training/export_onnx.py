@@ -239,10 +239,10 @@ def main(argv=None) -> None:
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
     decoding = default_decoding(args.rounds) if args.rounds else None
-    if args.execute_steps is not None:
-        decoding = {**(decoding or default_decoding()), "executeSteps": args.execute_steps}
-    if args.subtasks:
-        decoding = {**(decoding or default_decoding()), "subtasks": True}
+    closed_loop = {**({"executeSteps": args.execute_steps} if args.execute_steps is not None else {}),
+                   **({"subtasks": True} if args.subtasks else {})}
+    if closed_loop:
+        decoding = {**(decoding or default_decoding()), **closed_loop}
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}

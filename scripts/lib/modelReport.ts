@@ -101,7 +101,7 @@ export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string
     '',
     '## Decoding',
     '',
-    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
+    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
     '',
     '| chunks | mean NFE | encoder runs / chunk | median ms / chunk | encoder | rounds | preprocess |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

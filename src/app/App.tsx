@@ -127,9 +127,9 @@ export function App() {
       sees.current?.draw(obs.images);
       const state = ep.sim.state();
       const given = d.instructionFor(instruction(), state.arm.opening);
-      const inputs = obs.inputs(d.model.tokenizer, given.text, proprioOf(state));
+      const inputs = obs.inputs(d.model.tokenizer, given.instruction, proprioOf(state));
       const tcp = [...state.arm.tcp.position];
-      d.plan(inputs, ep.status.step, tcp, { instruction: given.text, clause: given.clause }).then(
+      d.plan(inputs, ep.status.step, tcp, given).then(
         () => {
           // The loop was idle while the chunk decoded; resume it unless the user paused.
           if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);

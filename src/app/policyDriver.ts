@@ -92,11 +92,11 @@ export class PolicyDriver {
 
   /** The text to give the model for the next chunk, reading the gripper opening (metres) of the
    * observation: the whole instruction, or the clause in force. */
-  instructionFor(instruction: string, opening: number): { text: string; clause: ChunkRecord['clause'] } {
-    if (!this.clauses) return { text: instruction, clause: null };
+  instructionFor(instruction: string, opening: number): Pick<ChunkRecord, 'instruction' | 'clause'> {
+    if (!this.clauses) return { instruction, clause: null };
     if (this.sequencer?.instruction !== instruction) this.sequencer = new SubtaskSequencer(instruction);
     const text = this.sequencer.observe(opening);
-    return { text, clause: { index: this.sequencer.step, of: this.sequencer.clauses.length } };
+    return { instruction: text, clause: { index: this.sequencer.step, of: this.sequencer.clauses.length } };
   }
 
   /** Actions of the next chunk that will run before replanning. */
@@ -144,7 +144,7 @@ export class PolicyDriver {
   }
 
   /** Plans one chunk from encoder inputs; queues its actions unless the episode changed meanwhile. */
-  async plan(inputs: EncoderInputs, step: number, start: number[], given: Pick<ChunkRecord, 'instruction' | 'clause'> = { instruction: '', clause: null }): Promise<void> {
+  async plan(inputs: EncoderInputs, step: number, start: number[], given: Pick<ChunkRecord, 'instruction' | 'clause'>): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     const gen = this.generation;
