@@ -10,6 +10,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { decoderDefaults } from '../src/core/manifest';
+import type { DecodingDefaults } from '../src/core/manifestTypes';
 import { formatMarkdown, formatTable, reportToJson } from '../src/eval/format';
 import { buildReport } from '../src/eval/report';
 import type { EpisodeRow, EvalReport } from '../src/eval/types';
@@ -51,8 +53,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
     const inits = await Promise.all(browsers.map((x) => x.call('init', { modelUrl: `/${args.model}`, modelLabel: args.model, backend: args.backend })));
     const init = inits[0];
     log(`eval: ${init.manifest.name} on ${init.backend.name} (${init.backend.threads} WASM threads, adapter: ${init.backend.adapter}), loaded in ${init.loadMs.toFixed(0)} ms${nWorkers > 1 ? `, ${nWorkers} browsers in parallel` : ''}\n`);
-    const { executeSteps: _closedLoop, subtasks: _alsoClosedLoop, ...decoding } = init.manifest.decoding;
-    const decoder = { ...decoding, ...args.decoder } as Record<string, unknown>;
+    const decoder = { ...decoderDefaults({ decoding: init.manifest.decoding as unknown as DecodingDefaults }), ...args.decoder } as Record<string, unknown>;
     const results: { row: EpisodeRow; chunks: ChunkStats[] }[] = new Array(episodes.length);
     let next = 0;
     let finished = 0;
@@ -67,6 +68,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
           decoder: args.decoder,
           executeSteps: args.executeSteps,
           subtasks: args.subtasks,
+          keepWhenStill: args.keepWhenStill,
           prefixCache: args.prefixCache,
           policySeed: args.seed,
         });
@@ -99,6 +101,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       prefixCache: args.prefixCache,
       executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
       subtasks: args.subtasks ?? init.manifest.decoding.subtasks === true,
+      keepWhenStill: args.keepWhenStill ?? init.manifest.decoding.keepWhenStill === true,
       backend: init.backend,
     });
     return { ...report, decode };

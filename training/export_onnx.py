@@ -214,6 +214,9 @@ def main(argv=None) -> None:
                     "before the next observation (default: absent, the whole chunk)")
     ap.add_argument("--subtasks", action="store_true", help="manifest decoding.subtasks: feed a multi-step "
                     "instruction one clause at a time (set anyway for a model trained with goal_order 'clause')")
+    ap.add_argument("--keep-when-still", action="store_true", help="manifest decoding.keepWhenStill: when the "
+                    "executed actions left the arm still, run the chunk's next actions instead of replanning "
+                    "(src/policy/chunkPlan.ts)")
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
@@ -240,7 +243,8 @@ def main(argv=None) -> None:
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
     decoding = default_decoding(args.rounds) if args.rounds else None
     closed_loop = {**({"executeSteps": args.execute_steps} if args.execute_steps is not None else {}),
-                   **({"subtasks": True} if args.subtasks else {})}
+                   **({"subtasks": True} if args.subtasks else {}),
+                   **({"keepWhenStill": True} if args.keep_when_still else {})}
     if closed_loop:
         decoding = {**(decoding or default_decoding()), **closed_loop}
     name = args.name or name

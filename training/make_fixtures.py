@@ -145,6 +145,7 @@ def manifest_cases():
         ("execute steps past the chunk", ["decoding", "executeSteps"], 99),
         ("execute steps fraction", ["decoding", "executeSteps"], 2.5),
         ("subtasks not boolean", ["decoding", "subtasks"], 1),
+        ("keepWhenStill not boolean", ["decoding", "keepWhenStill"], "yes"),
         ("training not object", ["training"], "yesterday"),
     ]
     cases = []

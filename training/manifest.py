@@ -18,10 +18,12 @@ BIN_RULE = "uniform-floor-v1"
 CAMERA_NAMES = ["agentview", "wrist"]
 PROPRIO_NAMES = ["x", "y", "z", "qx", "qy", "qz", "qw", "opening"]
 DECODING_REQUIRED = ["mode", "rounds", "schedule", "ranking", "temperature", "remask"]
-# executeSteps and subtasks are the closed loop's, not the decoder's: how many of a chunk's actions
-# run before the next observation (absent: all of them), and whether a multi-step instruction is fed
-# one clause at a time (training/subtasks.py; absent: false). The rest are DecoderSettings names.
-CLOSED_LOOP_KEYS = ["executeSteps", "subtasks"]
+# executeSteps, subtasks and keepWhenStill are the closed loop's, not the decoder's: how many of a
+# chunk's actions run before the next observation (absent: all of them), whether a multi-step
+# instruction is fed one clause at a time (training/subtasks.py; absent: false), and whether a
+# chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false). The rest
+# are DecoderSettings names.
+CLOSED_LOOP_KEYS = ["executeSteps", "subtasks", "keepWhenStill"]
 DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK"] + CLOSED_LOOP_KEYS
 TOP_KEYS = ["formatVersion", "name", "description", "cameras", "proprio", "tokenizer", "action",
             "cache", "onnx", "decoding", "training", "evaluation"]
@@ -229,8 +231,9 @@ def validate_manifest(m: Any, file_name: str = "manifest.json") -> Dict:
         ck.int(d["topK"], "decoding.topK", 1)
     if "executeSteps" in d:
         ck.int(d["executeSteps"], "decoding.executeSteps", 1, a["chunkLength"])
-    if "subtasks" in d:
-        ck.bool(d["subtasks"], "decoding.subtasks")
+    for k in ["subtasks", "keepWhenStill"]:
+        if k in d:
+            ck.bool(d[k], "decoding." + k)
     for k in ["training", "evaluation"]:
         if m[k] is not None:
             ck.obj(m[k], k)

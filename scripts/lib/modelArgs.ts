@@ -31,6 +31,9 @@ export interface ModelEvalArgs {
   /** One clause of a two-step instruction at a time (src/policy/subtasks.ts); undefined = the
    * manifest's decoding.subtasks. */
   subtasks?: boolean;
+  /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); undefined = the
+   * manifest's decoding.keepWhenStill. */
+  keepWhenStill?: boolean;
   /** @default true */
   prefixCache: boolean;
   out?: string;
@@ -43,10 +46,10 @@ export interface ModelEvalArgs {
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
-const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--out', '--md', '--workers'];
+const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--keep-when-still', '--out', '--md', '--workers'];
 const BOOL_FLAGS = ['--no-prefix-cache', '--quiet', '--help'];
 
 function intArg(flag: string, v: string, min: number): number {
@@ -117,6 +120,7 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
     seed: vals.has('--seed') ? intArg('--seed', vals.get('--seed')!, 0) : 0,
     executeSteps: vals.has('--execute-steps') ? intArg('--execute-steps', vals.get('--execute-steps')!, 1) : undefined,
     subtasks: vals.has('--subtasks') ? oneOf('--subtasks', vals.get('--subtasks')!, ['on', 'off'] as const) === 'on' : undefined,
+    keepWhenStill: vals.has('--keep-when-still') ? oneOf('--keep-when-still', vals.get('--keep-when-still')!, ['on', 'off'] as const) === 'on' : undefined,
     prefixCache: !vals.has('--no-prefix-cache'),
     out: vals.get('--out'),
     md: vals.get('--md'),

@@ -16,6 +16,8 @@ export interface DecodeSummary {
   executeSteps: number;
   /** Two-step instructions fed one clause at a time (src/policy/subtasks.ts). */
   subtasks?: boolean;
+  /** A chunk's next actions run while the arm is still (src/policy/chunkPlan.ts). */
+  keepWhenStill?: boolean;
   backend: unknown;
   chunks: number;
   meanNfe: number;
@@ -101,7 +103,7 @@ export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string
     '',
     '## Decoding',
     '',
-    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
+    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}${decode.keepWhenStill ? ', the rest of a chunk run while the arm is still (`--keep-when-still on`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
     '',
     '| chunks | mean NFE | encoder runs / chunk | median ms / chunk | encoder | rounds | preprocess |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -36,6 +36,8 @@ export interface EpisodeRequest {
   executeSteps?: number;
   /** One clause of a multi-step instruction at a time (VlaPolicyOptions.subtasks). @default false */
   subtasks?: boolean;
+  /** Run a chunk's next actions while the arm is still (VlaPolicyOptions.keepWhenStill). @default the manifest's */
+  keepWhenStill?: boolean;
   prefixCache: boolean;
   /** Decoder RNG base seed. */
   policySeed: number;
@@ -52,6 +54,9 @@ export interface TracePoint {
   opening: number;
   grasped: string | null;
   action: number[];
+  /** The whole chunk the executed action came from (its later actions are never run when the
+   * policy replans first). */
+  plan: number[][] | null;
 }
 
 export interface EpisodeResult {

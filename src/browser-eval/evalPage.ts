@@ -105,7 +105,7 @@ const api: VlaEvalApi = {
       ...(req.instruction !== undefined ? { instruction: req.instruction } : {}),
       ...(req.maxSteps !== undefined ? { maxSteps: Math.min(req.maxSteps, base.maxSteps) } : {}),
     };
-    const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, subtasks: req.subtasks, prefixCache: req.prefixCache, seed: req.policySeed });
+    const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, subtasks: req.subtasks, keepWhenStill: req.keepWhenStill, prefixCache: req.prefixCache, seed: req.policySeed });
     let sim: Sim | null = null;
     const makeSim = (scene: TaskInstance['scene']) => (sim = new Sim(scene));
     const points: TracePoint[] = [];
@@ -116,7 +116,7 @@ const api: VlaEvalApi = {
       onStep: every
         ? ({ step, action, state }) => {
             last = state;
-            if (step % every === 0) points.push({ step, tcp: [...state.arm.tcp.position], opening: state.arm.opening, grasped: state.arm.grasped, action: [...action] });
+            if (step % every === 0) points.push({ step, tcp: [...state.arm.tcp.position], opening: state.arm.opening, grasped: state.arm.grasped, action: [...action], plan: policy.lastChunk });
           }
         : undefined,
     });

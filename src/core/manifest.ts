@@ -15,10 +15,13 @@ export const BIN_RULE = 'uniform-floor-v1';
 export const PROPRIO_NAMES = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'opening'];
 const TOP_KEYS = ['formatVersion', 'name', 'description', 'cameras', 'proprio', 'tokenizer', 'action', 'cache', 'onnx', 'decoding', 'training', 'evaluation'];
 const DECODING_REQUIRED = ['mode', 'rounds', 'schedule', 'ranking', 'temperature', 'remask'];
-// executeSteps and subtasks are the closed loop's, not the decoder's: how many of a chunk's actions
-// run before the next observation (absent: all of them), and whether a multi-step instruction is fed
-// one clause at a time (src/policy/subtasks.ts; absent: false). The rest are DecoderSettings names.
-const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks'];
+// executeSteps, subtasks and keepWhenStill are the closed loop's, not the decoder's: how many of a
+// chunk's actions run before the next observation (absent: all of them), whether a multi-step
+// instruction is fed one clause at a time (src/policy/subtasks.ts; absent: false), and whether a
+// chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false). The
+// rest are DecoderSettings names.
+const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks', 'keepWhenStill'] as const;
+type ClosedLoopKey = (typeof CLOSED_LOOP_KEYS)[number];
 const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', ...CLOSED_LOOP_KEYS];
 const ID = '[a-z][a-z0-9-]*';
 
@@ -204,15 +207,20 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   for (const k of ['temperature', 'gumbelScale', 'eta0', 'residualMargin']) if (k in d) ck.num(d[k], `decoding.${k}`, 'nonneg');
   if ('topK' in d) ck.int(d.topK, 'decoding.topK', 1);
   if ('executeSteps' in d) ck.int(d.executeSteps, 'decoding.executeSteps', 1, a.chunkLength as number);
-  if ('subtasks' in d) ck.bool(d.subtasks, 'decoding.subtasks');
+  for (const k of ['subtasks', 'keepWhenStill']) if (k in d) ck.bool(d[k], `decoding.${k}`);
   for (const k of ['training', 'evaluation']) if (m[k] !== null) ck.obj(m[k], k);
   return m as unknown as Manifest;
 }
 
-/** The manifest's default decoder settings, without the closed-loop fields executeSteps and subtasks. */
-export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, 'executeSteps' | 'subtasks'> {
-  const { executeSteps: _closedLoop, subtasks: _alsoClosedLoop, ...decoder } = m.decoding;
-  return decoder;
+/** The manifest's default decoder settings, without the closed-loop fields (CLOSED_LOOP_KEYS). */
+export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDefaults, ClosedLoopKey> {
+  const closedLoop: readonly string[] = CLOSED_LOOP_KEYS;
+  return Object.fromEntries(Object.entries(m.decoding).filter(([k]) => !closedLoop.includes(k))) as Omit<DecodingDefaults, ClosedLoopKey>;
+}
+
+/** Whether a chunk's next actions run while the arm is still (default: no). */
+export function defaultKeepWhenStill(m: Pick<Manifest, 'decoding'>): boolean {
+  return m.decoding.keepWhenStill ?? false;
 }
 
 /** Whether the model wants multi-step instructions one clause at a time (default: no). */

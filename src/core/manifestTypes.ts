@@ -104,6 +104,10 @@ export interface DecodingDefaults {
    * what it held (src/policy/subtasks.ts); models trained with goal_order "clause" set it.
    * Absent: false. Not a decoder setting: the closed loop reads it. */
   subtasks?: boolean;
+  /** When the executed actions of a chunk left the arm still, run the chunk's next actions
+   * instead of replanning from the same observation (src/policy/chunkPlan.ts). Absent: false.
+   * Not a decoder setting: the closed loop reads it. */
+  keepWhenStill?: boolean;
 }
 
 export interface Manifest {

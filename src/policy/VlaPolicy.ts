@@ -1,5 +1,6 @@
 // The closed loop of a VLA model: observe, encode once, decode a chunk of H actions by
-// discrete diffusion (or a baseline), execute the first n, replan. Implements the eval Policy
+// discrete diffusion (or a baseline), execute the first n, replan (with keepWhenStill, run the
+// chunk's next n instead while the arm has not moved: src/policy/chunkPlan.ts). Implements the eval Policy
 // interface, so src/eval/runner.ts drives it like the expert (the episode ends on success or
 // at the step limit).
 // Reference: Discrete Diffusion VLA (arXiv 2508.20072) action chunking; DESIGN.md data flow.
@@ -9,13 +10,14 @@
 // episode seed), so an episode is reproducible; no mask id reaches the action codec (decode
 // returns action ids only).
 
-import { decoderDefaults, defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
 import { PROPRIO_NAMES, type SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { buildEncoderInputs, prepareTf, type CameraFrame } from './observation';
+import { ChunkPlan } from './chunkPlan';
 import { SubtaskSequencer } from './subtasks';
 import type { PrefixCache, VlaModel } from './VlaModel';
 
@@ -36,6 +38,10 @@ export interface VlaPolicyOptions {
   /** Feed a multi-step instruction one clause at a time, moving on when the gripper lets go of
    * what it held (src/policy/subtasks.ts). @default the manifest's decoding.subtasks, else false */
   subtasks?: boolean;
+  /** When the executed actions left the arm still, run the chunk's next actions instead of
+   * replanning from the same observation (src/policy/chunkPlan.ts). @default the manifest's
+   * decoding.keepWhenStill, else false */
+  keepWhenStill?: boolean;
 }
 
 /** Timings and work of one decoded chunk. */
@@ -60,9 +66,12 @@ export class VlaPolicy implements Policy {
   readonly name: string;
   /** Stats of every chunk since construction (or clearStats). */
   readonly chunks: ChunkStats[] = [];
+  /** Every action of the latest decoded chunk (the executed ones and the rest), for traces. */
+  lastChunk: number[][] | null = null;
   private readonly opts: Required<Omit<VlaPolicyOptions, 'instruction'>> & Pick<VlaPolicyOptions, 'instruction'>;
   /** The current episode's clause sequencer, when subtasks are on. */
   private sequencer: SubtaskSequencer | null = null;
+  private readonly plan: ChunkPlan;
   private readonly settings: Partial<DecoderSettings>;
   private instruction = '';
   private rng = new Rng(0);
@@ -71,9 +80,10 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), keepWhenStill: defaultKeepWhenStill(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
+    this.plan = new ChunkPlan(n, this.opts.keepWhenStill);
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).
     this.settings = { ...(decoderDefaults(model.manifest) as Partial<DecoderSettings>), ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
     this.name = model.manifest.name;
@@ -90,6 +100,8 @@ export class VlaPolicy implements Policy {
     this.instruction = this.opts.instruction ?? instance.instruction;
     this.model.tokenizer.encode(this.instruction); // throws now, naming maxLength, if too long
     this.sequencer = this.opts.subtasks ? new SubtaskSequencer(this.instruction) : null;
+    this.lastChunk = null;
+    this.plan.reset();
     this.rng = new Rng(this.opts.seed).fork(`${instance.taskId}#${instance.seed}`);
   }
 
@@ -97,6 +109,8 @@ export class VlaPolicy implements Policy {
     if (!obs?.images) throw new Error(`${this.name}: the observation has no camera frames (observe must render them)`);
     const t0 = now();
     const instruction = this.sequencer ? this.sequencer.observe(obs.proprio[OPENING]) : this.instruction;
+    const kept = this.plan.continueFrom(obs.proprio, instruction);
+    if (kept) return kept;
     const inputs = buildEncoderInputs(this.model.manifest, this.model.tokenizer, {
       instruction,
       proprio: obs.proprio,
@@ -104,7 +118,8 @@ export class VlaPolicy implements Policy {
     });
     const tokens = await this.decodeChunk(inputs, now() - t0);
     const actions = this.model.codec.decodeChunk(tokens);
-    return actions.slice(0, this.opts.executeSteps);
+    this.lastChunk = actions;
+    return this.plan.take(actions, obs.proprio, instruction);
   }
 
   /** Decodes one chunk of tokens for preprocessed inputs, recording its stats. */

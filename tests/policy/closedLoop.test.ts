@@ -95,6 +95,28 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
     expect(told.chunks.length).toBe(2);
   });
 
+  it('with keepWhenStill (option or manifest) runs the rest of a chunk while the arm is still', async () => {
+    // An arm that ignores the model's actions (held open, in place): every observation is still.
+    const frozen = (scene: ConstructorParameters<typeof Sim>[0]) => {
+      const sim = new Sim(scene);
+      const step = sim.step.bind(sim);
+      sim.step = () => step([0, 0, 0, 0, 0, 0, -1]);
+      return sim;
+    };
+    const chunksWith = async (m: VlaModel, keepWhenStill?: boolean) => {
+      const p = new VlaPolicy(m, { decoder: { mode: 'oneshot' }, executeSteps: 4, keepWhenStill });
+      const row = await runEpisode({ ...instance(), maxSteps: 16 }, p, frozen, { observe });
+      expect(row.steps).toBe(16);
+      return p.chunks.length;
+    };
+    expect(await chunksWith(model)).toBe(4); // 16 steps / 4: the model's manifest leaves it off
+    expect(await chunksWith(model, true)).toBe(2); // 16 steps / 8: each chunk runs whole
+    const manifest = { ...model.manifest, decoding: { ...model.manifest.decoding, keepWhenStill: true } };
+    const mKeep = Object.assign(Object.create(Object.getPrototypeOf(model)), model, { manifest }) as VlaModel;
+    expect(await chunksWith(mKeep)).toBe(2);
+    expect(await chunksWith(mKeep, false)).toBe(4);
+  });
+
   it('refuses executeSteps outside 1..H', () => {
     expect(() => new VlaPolicy(model, { executeSteps: 9 })).toThrow('executeSteps must be an integer in [1, 8]');
   });

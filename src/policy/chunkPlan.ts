@@ -1,0 +1,75 @@
+// Which actions of a decoded chunk run next: the first `executeSteps`, then a new plan; or, with
+// keepWhenStill, the chunk's next actions while the arm has not moved since the chunk was planned.
+//
+// Why: a chunk can begin with a pause. The shipped models, arriving over the destination with an
+// object, often decode "stay still for 4-5 steps, then lower" (the expert's carry creeps the last
+// millimetres before its descent). Replanning after 4 actions then executes only the pause, the
+// next observation is the same as the last, greedy decoding gives the same chunk, and the arm
+// hovers until the step limit: 15 of vla-dag7's 18 failures on object/purple_cube_in_tray
+// (`npm run probe -- ... --closed-loop 8 --plan dz` shows the plans). When the executed actions
+// left the arm where it was, the observation a new plan would start from is (nearly) the one the
+// current chunk was planned from, so the chunk's remaining actions are still the model's answer
+// for it: run them instead.
+//
+// Rule (docs/runtime.md): "still" means that, between the observation the chunk was planned from
+// and now, the TCP moved less than STILL_POS metres, turned less than STILL_ANGLE radians and the
+// gripper opening changed less than STILL_OPENING metres, and the instruction given to the model
+// (the clause in force) is the same. Reads only the proprio the model already gets.
+//
+// Invariants: pure (no DOM, no model); with keepWhenStill off it returns exactly the first
+// executeSteps actions of every chunk (the plain receding horizon); it never returns an action of
+// an older chunk than the latest, nor one twice; every call returns at least one action or null.
+
+import { PROPRIO_NAMES } from '../sim/types';
+
+export const STILL_POS = 0.002;
+export const STILL_ANGLE = 0.02;
+export const STILL_OPENING = 5e-4;
+
+const [X, Y, Z, QX, QY, QZ, QW, OPENING] = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'opening'].map((n) =>
+  PROPRIO_NAMES.indexOf(n as (typeof PROPRIO_NAMES)[number]),
+);
+
+/** Whether the arm is still between two proprio vectors (PROPRIO_NAMES order, metres). */
+export function isStill(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  const moved = Math.hypot(a[X] - b[X], a[Y] - b[Y], a[Z] - b[Z]);
+  // Angle between the two orientations: 2 acos |<qa, qb>| (unit quaternions).
+  const dot = Math.abs(a[QX] * b[QX] + a[QY] * b[QY] + a[QZ] * b[QZ] + a[QW] * b[QW]);
+  const turned = 2 * Math.acos(Math.min(1, dot));
+  const values = [moved, turned, a[OPENING], b[OPENING]];
+  if (!values.every(Number.isFinite)) return false;
+  return moved < STILL_POS && turned < STILL_ANGLE && Math.abs(a[OPENING] - b[OPENING]) < STILL_OPENING;
+}
+
+export class ChunkPlan {
+  /** Actions of the latest chunk not yet handed out. */
+  private rest: number[][] = [];
+  /** Proprio and instruction the latest chunk was planned from. */
+  private from: { proprio: number[]; instruction: string } | null = null;
+
+  constructor(readonly executeSteps: number, readonly keepWhenStill: boolean) {
+    if (!Number.isInteger(executeSteps) || executeSteps < 1) throw new RangeError(`executeSteps must be a positive integer, got ${executeSteps}`);
+  }
+
+  /** Forgets the latest chunk (a new episode). */
+  reset(): void {
+    this.rest = [];
+    this.from = null;
+  }
+
+  /** The latest chunk's next actions when the arm is still since it was planned (keepWhenStill
+   * on), else null: plan a new chunk. */
+  continueFrom(proprio: ArrayLike<number>, instruction: string): number[][] | null {
+    if (!this.keepWhenStill || !this.from || this.rest.length === 0) return null;
+    if (instruction !== this.from.instruction || !isStill(this.from.proprio, proprio)) return null;
+    return this.rest.splice(0, this.executeSteps);
+  }
+
+  /** Records a chunk just planned from `proprio`; returns the actions to run now. */
+  take(chunk: number[][], proprio: ArrayLike<number>, instruction: string): number[][] {
+    if (chunk.length === 0) throw new RangeError('a decoded chunk has no actions');
+    this.from = { proprio: Array.from(proprio), instruction };
+    this.rest = chunk.slice(this.executeSteps);
+    return chunk.slice(0, this.executeSteps);
+  }
+}
