@@ -8,7 +8,9 @@
 // (base64 RGB) to compare with a demo recorded from the same seed.
 // --closed-loop N instead runs the model itself (default decoder) and prints the arm every N
 // steps (TCP position, gripper opening, grasped object, action) and the objects at the end: where
-// a failed episode went.
+// a failed episode went. With --plan DIMS (action names, e.g. dz,grip) each printed step also
+// shows those dimensions over the whole chunk it came from, the actions a replanning policy
+// never runs included.
 // Exit codes: 0 done, 2 usage error, 1 anything else.
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { parseManifest } from '../src/core/manifest';
 import { getTask } from '../src/tasks';
 import { openEvalBrowser } from './lib/evalBrowser';
 
-const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu] [--closed-loop N]';
+const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu] [--closed-loop N [--plan dz,grip]]';
 
 function parse(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,7 +28,7 @@ function parse(argv: string[]): Record<string, string> {
     if (!k.startsWith('--') || v === undefined) throw new Error(USAGE);
     out[k.slice(2)] = v;
   }
-  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend', 'closed-loop'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
+  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend', 'closed-loop', 'plan'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
   if (!out.model || !out.task) throw new Error(USAGE);
   return out;
 }
@@ -41,6 +43,11 @@ async function main(): Promise<void> {
     if (a['closed-loop']) {
       const every = Number(a['closed-loop']);
       if (!Number.isInteger(every) || every < 1) throw new Error(`--closed-loop needs a positive integer, got ${a['closed-loop']}`);
+      const planDims = (a.plan ?? '').split(',').filter((d) => d !== '').map((d) => {
+        const i = names.indexOf(d);
+        if (i < 0) throw new Error(`--plan: no action dimension "${d}" (the model's are ${names.join(', ')})`);
+        return i;
+      });
       const inst = getTask(a.task).sample(Number(a.seed ?? 0));
       const instruction = a.instruction ?? inst.instruction;
       process.stdout.write(`"${instruction}"\nobjects at start: ${inst.scene.objects.map((o) => `${o.id} (${o.x.toFixed(3)}, ${o.y.toFixed(3)})`).join(', ')}\n`);
@@ -48,6 +55,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${ep.row.success ? 'success' : ep.row.failure} after ${ep.row.steps} steps\nstep  tcp x y z  opening  grasped  action\n`);
       for (const p of ep.trace?.points ?? []) {
         process.stdout.write(`${String(p.step).padStart(4)}  ${p.tcp.map((v) => v.toFixed(3)).join(' ')}  ${p.opening.toFixed(3)}  ${p.grasped ?? '-'}  ${p.action.map((v) => v.toFixed(4)).join(' ')}\n`);
+        for (const d of planDims) process.stdout.write(`      plan ${names[d].padEnd(6)} ${(p.plan ?? []).map((row) => row[d].toFixed(4)).join(' ')}\n`);
       }
       process.stdout.write(`objects at end: ${(ep.trace?.objects ?? []).map((o) => `${o.id} (${o.position.map((v) => v.toFixed(3)).join(', ')})`).join(', ')}\n`);
       return;
