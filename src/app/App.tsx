@@ -27,7 +27,7 @@ import { DEFAULT_MODEL, bundledModels } from './modelSources';
 import { installObjectDrag } from './objectDrag';
 import type { CompareRow, PolicyDriver } from './policyDriver';
 import { parsePageState, serializePageState, toDecoderSettings, type PageDecoder, type PageState } from './urlState';
-import { defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
+import { defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks } from '../core/manifest';
 import { useModel } from './useModel';
 import { useGhost } from './useGhost';
 import { usePageTestHook } from './usePageTestHook';
@@ -38,6 +38,7 @@ function applyDecoder(d: PolicyDriver, pd: PageDecoder): void {
   d.settings = toDecoderSettings(pd);
   d.executeSteps = pd.execute;
   d.subtasks = pd.subtasks;
+  d.keepWhenStill = pd.keepWhenStill;
 }
 
 // A goal-suite task: the shipped model succeeds there (95% over 20 episodes), while it mostly fails
@@ -127,9 +128,15 @@ export function App() {
       sees.current?.draw(obs.images);
       const state = ep.sim.state();
       const given = d.instructionFor(instruction(), state.arm.opening);
-      const inputs = obs.inputs(d.model.tokenizer, given.instruction, proprioOf(state));
+      const proprio = proprioOf(state);
+      if (d.continuePlan(proprio, given.instruction)) {
+        // The arm is still: the latest chunk's next actions run, no new plan.
+        if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);
+        return;
+      }
+      const inputs = obs.inputs(d.model.tokenizer, given.instruction, proprio);
       const tcp = [...state.arm.tcp.position];
-      d.plan(inputs, ep.status.step, tcp, given).then(
+      d.plan(inputs, ep.status.step, tcp, given, proprio).then(
         () => {
           // The loop was idle while the chunk decoded; resume it unless the user paused.
           if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);
@@ -317,7 +324,7 @@ export function App() {
   );
   const decoderPanel = useMemo(
     () => (
-      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} defaultExecute={m ? defaultExecuteSteps(m.manifest) : null} defaultSubtasks={m ? defaultSubtasks(m.manifest) : null} chunkLength={m?.manifest.action.chunkLength ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
+      <DecoderPanel decoder={page.decoder} defaultRounds={m?.manifest.decoding.rounds ?? null} defaultExecute={m ? defaultExecuteSteps(m.manifest) : null} defaultSubtasks={m ? defaultSubtasks(m.manifest) : null} defaultKeepWhenStill={m ? defaultKeepWhenStill(m.manifest) : null} chunkLength={m?.manifest.action.chunkLength ?? null} onChange={(decoder) => setPage((p) => ({ ...p, decoder }))}>
         <ComparePanel
           rows={compare.rows}
           busy={compare.busy}

@@ -1,5 +1,7 @@
 // The page's closed loop with a VLA model: plan a chunk (encode once, decode round by round),
-// hand out its actions one control step at a time, replan when they run out. Unlike VlaPolicy
+// hand out its actions one control step at a time, replan when they run out (or, with
+// keepWhenStill and the arm still, hand out the chunk's next actions: src/policy/chunkPlan.ts,
+// the same rule as VlaPolicy's). Unlike VlaPolicy
 // it keeps every chunk's decode trace and per-round times for the inspector, can wait for the
 // user before each round, and takes decoder settings that change between chunks.
 // Reference: src/policy/VlaPolicy.ts (same RNG seeding, same encode/decode/codec path);
@@ -8,9 +10,10 @@
 // dropped; while waiting at a round gate nothing runs on the main thread; the decoder RNG is
 // Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
 // the loop yields to the event loop so the page keeps drawing during a decode.
-import { decoderDefaults, defaultExecuteSteps, defaultSubtasks } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecodeTrace, type DecoderMode, type DecoderSettings } from '../decoder';
+import { ChunkPlan } from '../policy/chunkPlan';
 import { SubtaskSequencer } from '../policy/subtasks';
 import type { EncoderInputs, VlaModel } from '../policy/VlaModel';
 
@@ -33,6 +36,9 @@ export interface ChunkRecord {
   /** With subtasks on: which clause (0-based) of how many; null when the instruction went whole. */
   clause: { index: number; of: number } | null;
   settings: Partial<DecoderSettings>;
+  /** Times the arm was still at the end of this chunk's executed actions and its next ones ran
+   * instead of a new plan (keepWhenStill). */
+  kept: number;
   complete: boolean;
   /** performance.now() when planning started and ended (NaN while running): the e2e measures
    * main-thread stalls inside these spans. */
@@ -72,6 +78,8 @@ export class PolicyDriver {
   onUpdate: (() => void) | null = null;
   /** The episode's clause sequencer (subtasks on), rebuilt when the instruction text changes. */
   private sequencer: SubtaskSequencer | null = null;
+  /** The latest chunk's actions beyond the executed ones, and what it was planned from. */
+  private chunkPlan: ChunkPlan | null = null;
 
   constructor(
     readonly model: VlaModel,
@@ -83,6 +91,9 @@ export class PolicyDriver {
     /** Feed a multi-step instruction one clause at a time (src/policy/subtasks.ts); null = the
      * manifest's default. */
     public subtasks: boolean | null = null,
+    /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); null = the
+     * manifest's default. */
+    public keepWhenStill: boolean | null = null,
   ) {}
 
   /** Whether the next chunk gets one clause at a time. */
@@ -99,6 +110,25 @@ export class PolicyDriver {
     return { instruction: text, clause: { index: this.sequencer.step, of: this.sequencer.clauses.length } };
   }
 
+  /** Whether a chunk's next actions run while the arm is still. */
+  get keeps(): boolean {
+    return this.keepWhenStill ?? defaultKeepWhenStill(this.model.manifest);
+  }
+
+  /** With keepWhenStill on and the arm still since the latest chunk was planned (proprio in
+   * PROPRIO_NAMES order; the instruction from instructionFor), queues that chunk's next actions
+   * and returns true: no new plan is needed. */
+  continuePlan(proprio: ArrayLike<number>, instruction: string): boolean {
+    if (this.busy || !this.keeps) return false;
+    const kept = this.chunkPlan?.continueFrom(proprio, instruction) ?? null;
+    if (!kept) return false;
+    this.queue = kept;
+    const last = this.chunks[this.chunks.length - 1];
+    if (last) last.kept++;
+    this.onUpdate?.();
+    return true;
+  }
+
   /** Actions of the next chunk that will run before replanning. */
   get stepsPerChunk(): number {
     const H = this.model.manifest.action.chunkLength;
@@ -113,6 +143,7 @@ export class PolicyDriver {
     this.queue = [];
     this.chunks = [];
     this.sequencer = null;
+    this.chunkPlan = null;
     this.busy = false;
     this.rng = new Rng(decoderSeed).fork(`${taskId}#${episodeSeed}`);
     this.onUpdate?.();
@@ -143,8 +174,9 @@ export class PolicyDriver {
     g?.();
   }
 
-  /** Plans one chunk from encoder inputs; queues its actions unless the episode changed meanwhile. */
-  async plan(inputs: EncoderInputs, step: number, start: number[], given: Pick<ChunkRecord, 'instruction' | 'clause'>): Promise<void> {
+  /** Plans one chunk from encoder inputs (built from `proprio`, PROPRIO_NAMES order); queues its
+   * actions unless the episode changed meanwhile. */
+  async plan(inputs: EncoderInputs, step: number, start: number[], given: Pick<ChunkRecord, 'instruction' | 'clause'>, proprio: ArrayLike<number>): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     const gen = this.generation;
@@ -156,7 +188,7 @@ export class PolicyDriver {
     this.lastInputs = inputs;
     const t0 = now();
     const cache = await m.encode(inputs);
-    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, ...given, settings, complete: false, startedAt: t0, endedAt: NaN };
+    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, ...given, settings, kept: 0, complete: false, startedAt: t0, endedAt: NaN };
     let tRound = now();
     try {
       const res = await decode({
@@ -190,7 +222,10 @@ export class PolicyDriver {
       rec.trace = res.trace;
       rec.complete = true;
       rec.endedAt = now();
-      if (gen === this.generation) this.queue = m.codec.decodeChunk(res.tokens).slice(0, this.stepsPerChunk);
+      if (gen === this.generation) {
+        this.chunkPlan = new ChunkPlan(this.stepsPerChunk, this.keeps);
+        this.queue = this.chunkPlan.take(m.codec.decodeChunk(res.tokens), proprio, given.instruction);
+      }
     } catch (e) {
       if (!abort.aborted) throw e;
     } finally {

@@ -23,6 +23,9 @@ export interface PageDecoder {
   /** A multi-step instruction one clause at a time (src/policy/subtasks.ts); null = the model
    * manifest's default. */
   subtasks: boolean | null;
+  /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); null = the
+   * model manifest's default. */
+  keepWhenStill: boolean | null;
 }
 
 /** What the model sees changed (src/app/perturb.ts). All zero = unperturbed. */
@@ -50,7 +53,7 @@ export interface PageState {
   perturb: Perturbation;
 }
 
-export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0, execute: null, subtasks: null };
+export const DEFAULT_DECODER: Readonly<PageDecoder> = { mode: 'dd', rounds: null, schedule: 'cosine', ranking: 'maxprob', temperature: 0, remask: 'threshold', seed: 0, execute: null, subtasks: null, keepWhenStill: null };
 export const NO_PERTURBATION: Readonly<Perturbation> = { brightness: 0, contrast: 0, noise: 0, occlusion: 0, shift: 0 };
 export const MODES = DECODER_MODES;
 export const SCHEDULES = SCHEDULE_METHODS;
@@ -73,6 +76,8 @@ const int = (v: string | null, dflt: number, min = 0): number => {
   const n = v === null || v === '' ? NaN : Number(v);
   return Number.isInteger(n) && n >= min ? n : dflt;
 };
+/** "1" on, "0" off, anything else the model's default (null). */
+const flag = (v: string | null): boolean | null => (v === '1' ? true : v === '0' ? false : null);
 const num = (v: string | null, dflt: number, lo: number, hi: number): number => {
   const n = v === null || v === '' ? NaN : Number(v);
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : dflt;
@@ -113,7 +118,8 @@ export function parsePageState(search: string, defaults: Pick<PageState, 'taskId
       seed: int(q.get('dseed'), d.seed),
       // Upper bound: the chunk length is the model's, so the driver clamps to it.
       execute: execRaw === null || int(execRaw, -1, 1) === -1 ? null : Math.min(int(execRaw, 1, 1), MAX_EXECUTE),
-      subtasks: q.get('sub') === '1' ? true : q.get('sub') === '0' ? false : null,
+      subtasks: flag(q.get('sub')),
+      keepWhenStill: flag(q.get('keep')),
     },
     perturb,
   };
@@ -137,6 +143,7 @@ export function serializePageState(s: PageState, defaults: Pick<PageState, 'task
   if (d.seed !== DEFAULT_DECODER.seed) q.set('dseed', String(d.seed));
   if (d.execute !== null) q.set('exec', String(d.execute));
   if (d.subtasks !== null) q.set('sub', d.subtasks ? '1' : '0');
+  if (d.keepWhenStill !== null) q.set('keep', d.keepWhenStill ? '1' : '0');
   for (const k of Object.keys(PERTURB_RANGE) as (keyof Perturbation)[]) if (s.perturb[k] !== 0) q.set(`p.${k}`, String(s.perturb[k]));
   return `?${q.toString()}`;
 }

@@ -28,6 +28,7 @@ const stateArb: fc.Arbitrary<PageState> = fc.record({
     seed: fc.nat(1e6),
     execute: fc.option(fc.integer({ min: 1, max: MAX_EXECUTE }), { nil: null }),
     subtasks: fc.option(fc.boolean(), { nil: null }),
+    keepWhenStill: fc.option(fc.boolean(), { nil: null }),
   }),
   perturb: perturbArb,
 });
@@ -66,5 +67,9 @@ describe('page state in the URL', () => {
     expect(parsePageState('?sub=1', DEFAULTS, TASKS).decoder.subtasks).toBe(true);
     expect(parsePageState('?sub=0', DEFAULTS, TASKS).decoder.subtasks).toBe(false);
     expect(parsePageState('?sub=yes', DEFAULTS, TASKS).decoder.subtasks).toBeNull();
+    expect(s.decoder.keepWhenStill).toBeNull();
+    expect(parsePageState('?keep=1', DEFAULTS, TASKS).decoder.keepWhenStill).toBe(true);
+    expect(parsePageState('?keep=0', DEFAULTS, TASKS).decoder.keepWhenStill).toBe(false);
+    expect(parsePageState('?keep=2', DEFAULTS, TASKS).decoder.keepWhenStill).toBeNull();
   });
 });

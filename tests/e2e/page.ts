@@ -175,6 +175,11 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   const clause = (await page.textContent('[data-testid=inspector-clause]')) ?? '';
   check('page: "steps" feeds a two-step instruction one clause at a time (inspector names it), and the URL keeps it', clause.includes('step 1 of 2') && clause.includes('wave at the camera') && !clause.includes('lift') && page.url().includes('sub=1'), clause);
   await page.selectOption('[data-testid=dec-subtasks]', 'model default');
+  // "when still": the choice reaches the URL (the random test model never holds the arm still).
+  await page.selectOption('[data-testid=dec-keep]', 'keep the plan');
+  const keepUrl = page.url();
+  await page.selectOption('[data-testid=dec-keep]', 'model default');
+  check('page: "when still" keeps the plan by choice, and the URL keeps it', keepUrl.includes('keep=1') && !page.url().includes('keep='), keepUrl);
   await page.fill('[data-testid=instruction-input]', options[0]);
   await page.selectOption('[data-testid=dec-mode]', 'dd');
   await page.fill('[data-testid=dec-rounds]', '');

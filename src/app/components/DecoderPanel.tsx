@@ -1,8 +1,10 @@
 // Decoder settings, applied live to the next chunk: mode (discrete diffusion or a baseline),
-// rounds, schedule, ranking, temperature, remasking rule, the decoder seed and how many actions
-// of each chunk run before replanning.
+// rounds, schedule, ranking, temperature, remasking rule, the decoder seed, how many actions
+// of each chunk run before replanning, two-step instructions whole or by clause, and whether a
+// chunk's next actions run while the arm is still.
 // Reference: src/decoder/settings.ts (meanings and defaults); docs/decoder.md.
-// Invariants: only reports choices; rounds = null and execute = null mean the manifest's defaults.
+// Invariants: only reports choices; null rounds, execute, subtasks and keepWhenStill mean the
+// manifest's defaults.
 import type { ReactNode } from 'react';
 import { MODES, RANKINGS, REMASKS, SCHEDULES, type PageDecoder } from '../urlState';
 
@@ -15,6 +17,8 @@ export interface DecoderPanelProps {
   chunkLength: number | null;
   /** The manifest's default for feeding a multi-step instruction one clause at a time. */
   defaultSubtasks: boolean | null;
+  /** The manifest's default for running a chunk's next actions while the arm is still. */
+  defaultKeepWhenStill: boolean | null;
   onChange: (d: PageDecoder) => void;
   /** Extra content at the end of the panel (the decoder comparison). */
   children?: ReactNode;
@@ -42,9 +46,29 @@ function Pick<T extends string>({ label, value, options, onChange, disabled }: {
   );
 }
 
-const SUBTASK_CHOICES = ['model default', 'one clause at a time', 'whole instruction'] as const;
+/** A closed-loop switch whose null means "the model manifest's default" (shown with its value). */
+function ModelDefaultChoice(p: { label: string; title: string; aria: string; testId: string; value: boolean | null; modelDefault: boolean | null; on: string; off: string; onChange: (v: boolean | null) => void }) {
+  const choices = ['model default', p.on, p.off] as const;
+  return (
+    <label className="field" title={p.title}>
+      {p.label}
+      <select
+        aria-label={p.aria}
+        data-testid={p.testId}
+        value={p.value === null ? choices[0] : p.value ? choices[1] : choices[2]}
+        onChange={(e) => p.onChange(e.target.value === choices[1] ? true : e.target.value === choices[2] ? false : null)}
+      >
+        {choices.map((c, i) => (
+          <option key={c} value={c}>
+            {i === 0 && p.modelDefault !== null ? `model default (${p.modelDefault ? p.on : p.off})` : c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
-export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaultSubtasks, chunkLength, onChange, children }: DecoderPanelProps) {
+export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaultSubtasks, defaultKeepWhenStill, chunkLength, onChange, children }: DecoderPanelProps) {
   const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
   const dd = d.mode === 'dd';
   return (
@@ -93,21 +117,28 @@ export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaul
             }}
           />
         </label>
-        <label className="field" title="a two-step instruction (&quot;... and then ...&quot;): give the model one clause at a time, moving on when the gripper lets go of what it held">
-          steps
-          <select
-            aria-label="two-step instructions"
-            data-testid="dec-subtasks"
-            value={d.subtasks === null ? SUBTASK_CHOICES[0] : d.subtasks ? SUBTASK_CHOICES[1] : SUBTASK_CHOICES[2]}
-            onChange={(e) => set({ subtasks: e.target.value === SUBTASK_CHOICES[1] ? true : e.target.value === SUBTASK_CHOICES[2] ? false : null })}
-          >
-            {SUBTASK_CHOICES.map((c, i) => (
-              <option key={c} value={c}>
-                {i === 0 && defaultSubtasks !== null ? `model default (${defaultSubtasks ? 'one clause at a time' : 'whole'})` : c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ModelDefaultChoice
+          label="steps"
+          title="a two-step instruction (&quot;... and then ...&quot;): give the model one clause at a time, moving on when the gripper lets go of what it held"
+          aria="two-step instructions"
+          testId="dec-subtasks"
+          value={d.subtasks}
+          modelDefault={defaultSubtasks}
+          on="one clause at a time"
+          off="whole instruction"
+          onChange={(subtasks) => set({ subtasks })}
+        />
+        <ModelDefaultChoice
+          label="when still"
+          title="when the executed actions left the arm where it was: run the chunk's next actions (a new plan would start from the same observation) or replan"
+          aria="when the arm is still"
+          testId="dec-keep"
+          value={d.keepWhenStill}
+          modelDefault={defaultKeepWhenStill}
+          on="keep the plan"
+          off="replan"
+          onChange={(keepWhenStill) => set({ keepWhenStill })}
+        />
         <label className="field">
           seed
           <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />

@@ -67,6 +67,11 @@ export function Inspector(p: InspectorProps) {
           step {p.chunk.clause.index + 1} of {p.chunk.clause.of}: “{p.chunk.instruction}”
         </p>
       )}
+      {p.chunk && p.chunk.kept > 0 && (
+        <p className="hint" data-testid="inspector-kept">
+          the arm was still after this chunk's executed actions: its next actions ran instead of a new plan ({p.chunk.kept}×)
+        </p>
+      )}
       <div className="row">
         <label className="check">
           <input type="checkbox" data-testid="pause-before-round" checked={p.pauseBeforeRound} onChange={(e) => p.onPauseBeforeRound(e.target.checked)} />
