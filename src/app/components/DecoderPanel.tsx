@@ -144,7 +144,7 @@ export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaul
           <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
         </label>
       </div>
-      <p className="hint">Changes apply from the next chunk (the seed at reset); execute = how many of the chunk's actions run before the model looks again. Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
+      <p className="hint">Changes apply from the next chunk (the seed at reset); execute = how many of the chunk's actions run before the model looks again; when still = if those left the arm where it was, run the chunk's next ones instead of planning again from the same view. Baselines: one-shot commits every token from one pass; autoregressive fills one token per pass.</p>
       {children}
     </section>
   );
