@@ -129,11 +129,9 @@ export function App() {
       const state = ep.sim.state();
       const given = d.instructionFor(instruction(), state.arm.opening);
       const proprio = proprioOf(state);
-      if (d.continuePlan(proprio, given.instruction)) {
-        // The arm is still: the latest chunk's next actions run, no new plan.
-        if (cfg.current.want && view.current === v && episode.current === ep) v.setPlaying(true);
-        return;
-      }
+      // The arm is still: the latest chunk's next actions are queued now, no new plan (onTick
+      // takes them at once).
+      if (d.continuePlan(proprio, given.instruction)) return;
       const inputs = obs.inputs(d.model.tokenizer, given.instruction, proprio);
       const tcp = [...state.arm.tcp.position];
       d.plan(inputs, ep.status.step, tcp, given, proprio).then(
@@ -177,12 +175,14 @@ export function App() {
         }
         const d = driver.current;
         if (!d) return false;
-        const a = d.nextAction();
+        let a = d.nextAction();
         if (!a) {
-          // Stop the loop while the chunk decodes: the sim waits for it anyway, and a loop
-          // that keeps re-rendering would compete with the decoder for the main thread.
           planNext();
-          return false;
+          // Queued at once when the arm was still (keepWhenStill); otherwise stop the loop while
+          // the chunk decodes: the sim waits for it anyway, and a loop that keeps re-rendering
+          // would compete with the decoder for the main thread.
+          a = d.nextAction();
+          if (!a) return false;
         }
         const more = ep.stepAction(a, c.checkSuccess);
         // A step cycle ends once a chunk decoded after the click has been executed.

@@ -34,7 +34,9 @@ export interface VlaTestHook {
   /** The newest decoded chunk (null without a model). */
   decode(): { chunks: number; nfe: number; roundsDone: number; rounds: number; complete: boolean; waiting: boolean; busy: boolean; roundMs: number[]; encoderMs: number; spans: number[][];
     /** Longest encoder run or decoder round of any chunk (an upper bound of the decoder's own main-thread slices). */
-    maxSliceMs: number } | null;
+    maxSliceMs: number;
+    /** Times a chunk's next actions ran because the arm was still (keepWhenStill), this episode. */
+    kept: number } | null;
 }
 
 declare global {

@@ -40,6 +40,7 @@ export function decodeSummary(d: PolicyDriver | null): ReturnType<VlaTestHook['d
     encoderMs: c?.encoderMs ?? 0,
     spans: d.chunks.map((k) => [k.startedAt, k.endedAt]),
     maxSliceMs: Math.max(0, ...d.chunks.map((k) => Math.max(k.encoderMs, ...k.roundMs))),
+    kept: d.chunks.reduce((n, k) => n + k.kept, 0),
   };
 }
 
