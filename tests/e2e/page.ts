@@ -13,9 +13,12 @@ import { DEFAULT_MODEL } from '../../src/app/modelSources';
 export type Check = (name: string, ok: boolean, detail?: string) => void;
 
 const TASK = 'object/red_cube_in_bowl';
-/** An object/purple_cube_in_tray episode that the default model's evaluation solves (95 steps)
- * with keepWhenStill and fails without it (models/vla-dag7/eval-dd.json, reports/vla-dag7-exec4-subtasks-eval-dd20.json). */
-const KEEP_SEED = 3691255936;
+/** The default model's evaluation (models/<default>/eval-dd.json): the page must replay one of its
+ * solved object/purple_cube_in_tray episodes step for step. */
+const TRAY_TASK = 'object/purple_cube_in_tray';
+type EvalEpisode = { task: string; seed: number; success: boolean; steps: number };
+const defaultEval = (): EvalEpisode[] =>
+  JSON.parse(readFileSync(new URL(`../../models/${DEFAULT_MODEL}/eval-dd.json`, import.meta.url), 'utf8')).episodes;
 const SEED = 3;
 const OUT_DIR = 'out/e2e';
 /** Bound on the longest main-thread task inside a decode (after the page's first): measured
@@ -68,17 +71,18 @@ export async function pageE2e(check: Check, browser: Browser, url: string): Prom
   await waitModel(page, DEFAULT_MODEL);
   const d0 = await stepCycle(page);
   check(`page: opens the default model models/${DEFAULT_MODEL} and it decodes a chunk`, d0.complete && d0.chunks >= 1, `NFE ${d0.nfe}, encoder ${d0.encoderMs.toFixed(0)} ms`);
-  if (!DEFAULT_IS_TEST_MODEL) {
-    // A whole episode of the shipped model on the page, one its evaluation solves only by keeping
-    // its plan while the arm is still (it hovers over the tray otherwise).
-    await page.goto(`${url}/?task=object/purple_cube_in_tray&seed=${KEEP_SEED}&backend=wasm`, { waitUntil: 'load' });
+  const solved = DEFAULT_IS_TEST_MODEL ? undefined : defaultEval().find((e) => e.task === TRAY_TASK && e.success);
+  if (solved) {
+    // A whole episode of the shipped model on the page (closed loop from its manifest: replanning,
+    // clauses, keeping the plan while the arm is still), as its evaluation ran it in the eval page.
+    await page.goto(`${url}/?task=${encodeURIComponent(TRAY_TASK)}&seed=${solved.seed}&backend=wasm`, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__vla?.ready === true, null, { timeout: 60_000 });
     await waitModel(page, DEFAULT_MODEL);
     await page.click('[data-testid=run]');
     await page.waitForFunction(() => window.__vla!.status!.done, null, { timeout: 300_000, polling: 200 });
     const st = await page.evaluate(() => window.__vla!.status!);
     const dk = await decodeInfo(page);
-    check(`page: models/${DEFAULT_MODEL} puts the purple cube in the tray (seed ${KEEP_SEED}), keeping its plan while the arm is still`, st.success && dk.kept > 0, `${st.success ? 'success' : st.failure} after ${st.step} steps, ${dk.chunks} chunks, kept ${dk.kept}x`);
+    check(`page: models/${DEFAULT_MODEL} puts the purple cube in the tray (seed ${solved.seed}) in the ${solved.steps} steps of its evaluation`, st.success && st.step === solved.steps, `${st.success ? 'success' : st.failure} after ${st.step} steps, ${dk.chunks} chunks, the plan kept ${dk.kept}x`);
   }
   const start = `${url}/?task=${encodeURIComponent(TASK)}&seed=${SEED}&backend=wasm${DEFAULT_IS_TEST_MODEL ? '' : '&model=test-random'}`;
   await page.goto(start, { waitUntil: 'load' });
