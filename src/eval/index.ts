@@ -5,4 +5,4 @@ export { episodeSeed, proprioOf, runEpisode, type RunOptions } from './runner';
 export { buildReport, summarize, wilson, type ReportMeta } from './report';
 export { formatMarkdown, formatTable, reportToJson } from './format';
 export { parseEvalArgs, selectTasks, UsageError, USAGE, type EvalArgs } from './args';
-export { comparePaired, comparisonMarkdown, mcnemarExact, type PairedComparison, type PairedRow } from './compare';
+export { comparePaired, comparisonMarkdown, mcnemarExact, signFlipAverageP, type PairedComparison, type PairedRow } from './compare';
