@@ -2,7 +2,7 @@
 // twin: training/manifest.py): every class of mistake gives the same message in both languages.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ManifestError, decoderDefaults, defaultExecuteSteps, expectedIo, parseManifest, validateManifest } from '../../src/core/manifest';
+import { ManifestError, decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks, expectedIo, parseManifest, validateManifest } from '../../src/core/manifest';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/model/manifest_cases.json', import.meta.url), 'utf8')) as {
   fileName: string;
@@ -53,12 +53,17 @@ describe('validateManifest', () => {
     expect(() => validateManifest(edited(['decoding', 'topK'], 0))).toThrow('decoding.topK must be an integer >= 1, got 0');
   });
 
-  it('keeps executeSteps (a closed-loop default) out of the decoder settings', () => {
+  it('keeps the closed-loop defaults (executeSteps, subtasks, keepWhenStill) out of the decoder settings', () => {
     const plain = validateManifest(structuredClone(fixture.valid), fixture.fileName);
     expect(defaultExecuteSteps(plain)).toBe(plain.action.chunkLength);
-    const m = validateManifest(edited(['decoding', 'executeSteps'], 4));
-    expect(defaultExecuteSteps(m)).toBe(4);
-    expect(decoderDefaults(m)).not.toHaveProperty('executeSteps');
+    expect(defaultSubtasks(plain)).toBe(false);
+    expect(defaultKeepWhenStill(plain)).toBe(false);
+    const e = edited(['decoding', 'executeSteps'], 4) as Record<string, Record<string, unknown>>;
+    e.decoding.subtasks = true;
+    e.decoding.keepWhenStill = true;
+    const m = validateManifest(e);
+    expect([defaultExecuteSteps(m), defaultSubtasks(m), defaultKeepWhenStill(m)]).toEqual([4, true, true]);
+    for (const k of ['executeSteps', 'subtasks', 'keepWhenStill']) expect(decoderDefaults(m)).not.toHaveProperty(k);
     expect(decoderDefaults(m)).toEqual(decoderDefaults(plain));
   });
 });
