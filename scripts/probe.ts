@@ -10,7 +10,8 @@
 // steps (TCP position, gripper opening, grasped object, action) and the objects at the end: where
 // a failed episode went. With --plan DIMS (action names, e.g. dz,grip) each printed step also
 // shows those dimensions over the whole chunk it came from, the actions a replanning policy
-// never runs included.
+// never runs included; --keep-when-still on|off overrides the manifest's decoding.keepWhenStill
+// (off shows the stall that keeping the plan fixes: docs/runtime.md).
 // Exit codes: 0 done, 2 usage error, 1 anything else.
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { parseManifest } from '../src/core/manifest';
 import { getTask } from '../src/tasks';
 import { openEvalBrowser } from './lib/evalBrowser';
 
-const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu] [--closed-loop N [--plan dz,grip]]';
+const USAGE = 'usage: npm run probe -- --model models/<name> --task <id> [--seed S] [--every K] [--instruction "..."] [--frames out.json] [--backend wasm|webgpu] [--closed-loop N [--plan dz,gripper] [--keep-when-still on|off]]';
 
 function parse(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -28,7 +29,7 @@ function parse(argv: string[]): Record<string, string> {
     if (!k.startsWith('--') || v === undefined) throw new Error(USAGE);
     out[k.slice(2)] = v;
   }
-  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend', 'closed-loop', 'plan'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
+  for (const k of Object.keys(out)) if (!['model', 'task', 'seed', 'every', 'instruction', 'frames', 'backend', 'closed-loop', 'plan', 'keep-when-still'].includes(k)) throw new Error(`unknown flag --${k}\n${USAGE}`);
   if (!out.model || !out.task) throw new Error(USAGE);
   return out;
 }
@@ -48,10 +49,12 @@ async function main(): Promise<void> {
         if (i < 0) throw new Error(`--plan: no action dimension "${d}" (the model's are ${names.join(', ')})`);
         return i;
       });
+      const keep = a['keep-when-still'];
+      if (keep !== undefined && keep !== 'on' && keep !== 'off') throw new Error(`--keep-when-still takes on or off, got ${keep}`);
       const inst = getTask(a.task).sample(Number(a.seed ?? 0));
       const instruction = a.instruction ?? inst.instruction;
       process.stdout.write(`"${instruction}"\nobjects at start: ${inst.scene.objects.map((o) => `${o.id} (${o.x.toFixed(3)}, ${o.y.toFixed(3)})`).join(', ')}\n`);
-      const ep = await b.call('episode', { task: a.task, seed: Number(a.seed ?? 0), instruction: a.instruction, decoder: {}, prefixCache: true, policySeed: 0, traceEvery: every });
+      const ep = await b.call('episode', { task: a.task, seed: Number(a.seed ?? 0), instruction: a.instruction, decoder: {}, keepWhenStill: keep === undefined ? undefined : keep === 'on', prefixCache: true, policySeed: 0, traceEvery: every });
       process.stdout.write(`${ep.row.success ? 'success' : ep.row.failure} after ${ep.row.steps} steps\nstep  tcp x y z  opening  grasped  action\n`);
       for (const p of ep.trace?.points ?? []) {
         process.stdout.write(`${String(p.step).padStart(4)}  ${p.tcp.map((v) => v.toFixed(3)).join(' ')}  ${p.opening.toFixed(3)}  ${p.grasped ?? '-'}  ${p.action.map((v) => v.toFixed(4)).join(' ')}\n`);
