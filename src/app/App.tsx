@@ -123,15 +123,15 @@ export function App() {
     const d = driver.current;
     if (!v || !ep || !d || d.busy) return;
     try {
-      const obs = observe(v, ep.sim, d.model.manifest, pageRef.current.perturb, ep.status.step);
-      planned.current = { obs, ep, step: ep.status.step };
-      sees.current?.draw(obs.images);
       const state = ep.sim.state();
       const given = d.instructionFor(instruction(), state.arm.opening);
       const proprio = proprioOf(state);
-      // The arm is still: the latest chunk's next actions are queued now, no new plan (onTick
-      // takes them at once).
+      // The arm is still: the latest chunk's next actions are queued now, no new plan and no
+      // frames to render for it (onTick takes them at once).
       if (d.continuePlan(proprio, given.instruction)) return;
+      const obs = observe(v, ep.sim, d.model.manifest, pageRef.current.perturb, ep.status.step);
+      planned.current = { obs, ep, step: ep.status.step };
+      sees.current?.draw(obs.images);
       const inputs = obs.inputs(d.model.tokenizer, given.instruction, proprio);
       const tcp = [...state.arm.tcp.position];
       d.plan(inputs, ep.status.step, tcp, given, proprio).then(

@@ -6,7 +6,7 @@
 // millimetres before its descent). Replanning after 4 actions then executes only the pause, the
 // next observation is the same as the last, greedy decoding gives the same chunk, and the arm
 // hovers until the step limit: 15 of vla-dag7's 18 failures on object/purple_cube_in_tray
-// (`npm run probe -- ... --closed-loop 8 --plan dz` shows the plans). When the executed actions
+// (`npm run probe -- ... --closed-loop 8 --plan dz --keep-when-still off` shows the plans). When the executed actions
 // left the arm where it was, the observation a new plan would start from is (nearly) the one the
 // current chunk was planned from, so the chunk's remaining actions are still the model's answer
 // for it: run them instead.
@@ -36,8 +36,7 @@ export function isStill(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   // Angle between the two orientations: 2 acos |<qa, qb>| (unit quaternions).
   const dot = Math.abs(a[QX] * b[QX] + a[QY] * b[QY] + a[QZ] * b[QZ] + a[QW] * b[QW]);
   const turned = 2 * Math.acos(Math.min(1, dot));
-  const values = [moved, turned, a[OPENING], b[OPENING]];
-  if (!values.every(Number.isFinite)) return false;
+  // A NaN or infinite input makes one of these comparisons false: never still.
   return moved < STILL_POS && turned < STILL_ANGLE && Math.abs(a[OPENING] - b[OPENING]) < STILL_OPENING;
 }
 

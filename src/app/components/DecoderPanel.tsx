@@ -68,9 +68,18 @@ function ModelDefaultChoice(p: { label: string; title: string; aria: string; tes
   );
 }
 
+/** The closed loop's on/off choices (null = the manifest's default). */
+const CLOSED_LOOP_CHOICES = [
+  { field: 'subtasks', label: 'steps', aria: 'two-step instructions', testId: 'dec-subtasks', on: 'one clause at a time', off: 'whole instruction',
+    title: 'a two-step instruction ("... and then ..."): give the model one clause at a time, moving on when the gripper lets go of what it held' },
+  { field: 'keepWhenStill', label: 'when still', aria: 'when the arm is still', testId: 'dec-keep', on: 'keep the plan', off: 'replan',
+    title: "when the executed actions left the arm where it was: run the chunk's next actions (a new plan would start from the same observation) or replan" },
+] as const;
+
 export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaultSubtasks, defaultKeepWhenStill, chunkLength, onChange, children }: DecoderPanelProps) {
   const set = (patch: Partial<PageDecoder>) => onChange({ ...d, ...patch });
   const dd = d.mode === 'dd';
+  const modelDefaults = { subtasks: defaultSubtasks, keepWhenStill: defaultKeepWhenStill };
   return (
     <section className="panel">
       <h2>Decoder</h2>
@@ -117,28 +126,9 @@ export function DecoderPanel({ decoder: d, defaultRounds, defaultExecute, defaul
             }}
           />
         </label>
-        <ModelDefaultChoice
-          label="steps"
-          title="a two-step instruction (&quot;... and then ...&quot;): give the model one clause at a time, moving on when the gripper lets go of what it held"
-          aria="two-step instructions"
-          testId="dec-subtasks"
-          value={d.subtasks}
-          modelDefault={defaultSubtasks}
-          on="one clause at a time"
-          off="whole instruction"
-          onChange={(subtasks) => set({ subtasks })}
-        />
-        <ModelDefaultChoice
-          label="when still"
-          title="when the executed actions left the arm where it was: run the chunk's next actions (a new plan would start from the same observation) or replan"
-          aria="when the arm is still"
-          testId="dec-keep"
-          value={d.keepWhenStill}
-          modelDefault={defaultKeepWhenStill}
-          on="keep the plan"
-          off="replan"
-          onChange={(keepWhenStill) => set({ keepWhenStill })}
-        />
+        {CLOSED_LOOP_CHOICES.map((c) => (
+          <ModelDefaultChoice key={c.field} {...c} value={d[c.field]} modelDefault={modelDefaults[c.field]} onChange={(v) => set({ [c.field]: v })} />
+        ))}
         <label className="field">
           seed
           <input type="number" aria-label="decoder seed" data-testid="dec-seed" min={0} step={1} value={d.seed} onChange={(e) => set({ seed: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} />
