@@ -1,0 +1,117 @@
+"""Average the weights of checkpoints fine-tuned from one starting point (a "model soup",
+Wortsman et al. 2022), into a checkpoint that export_onnx and train.py --init_from read.
+
+  /usr/bin/python3 -m training.soup --checkpoints training/runs/dag7/ckpt.pt,training/runs/dag10/ckpt.pt \
+      --weights 0.5,0.5 --out training/runs/soup/ckpt.pt --name vla-soup
+
+Why: two warm-started runs of the same model each win on different tasks (training/recipes.md);
+their weights lie in one basin, so a weighted mean can keep what each learned. It costs no
+training step, only an evaluation to see whether it does.
+Invariants: every checkpoint has the same weights (names, shapes), tokenizer and normalisation
+stats, and model configs that differ only in fields that leave the weights alone (the data-side
+goal_order); otherwise an error names the difference. Weights are non-negative and are
+normalised to sum 1. Integer tensors (none today) must be equal and are copied. The output's
+config is the last checkpoint's; its training block lists the members and their weights.
+"""
+import argparse
+import os
+from typing import Dict, List, Sequence
+
+import torch
+
+from training.train import save_checkpoint
+
+# ModelConfig fields that change what the model is trained on, not its weights or its graph.
+DATA_SIDE_FIELDS = ("goal_order",)
+
+
+def _diff(a: Dict, b: Dict, skip: Sequence[str] = ()) -> List[str]:
+    keys = sorted((set(a) | set(b)) - set(skip))
+    return [k for k in keys if a.get(k) != b.get(k)]
+
+
+def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, torch.Tensor]:
+    """Weighted mean of the checkpoints' model state dicts (weights normalised to sum 1)."""
+    if len(checkpoints) < 2:
+        raise ValueError(f"a soup needs at least two checkpoints, got {len(checkpoints)}")
+    if len(weights) != len(checkpoints):
+        raise ValueError(f"{len(weights)} weights for {len(checkpoints)} checkpoints")
+    if any(not (w >= 0) for w in weights) or sum(weights) <= 0:  # `not >=` also rejects NaN
+        raise ValueError(f"weights must be non-negative with a positive sum, got {list(weights)}")
+    total = float(sum(weights))
+    ws = [w / total for w in weights]
+    first = checkpoints[0]
+    for i, ck in enumerate(checkpoints[1:], 1):
+        for key in ("tokenizer", "stats"):
+            if ck[key] != first[key]:
+                raise ValueError(f"checkpoint {i} has a different {key} from checkpoint 0: not one model's runs")
+        bad = _diff(first["config"], ck["config"], DATA_SIDE_FIELDS)
+        if bad:
+            raise ValueError(f"checkpoint {i}'s model config differs from checkpoint 0's in {bad}")
+        a, b = first["model"], ck["model"]
+        if set(a) != set(b):
+            raise ValueError(f"checkpoint {i} has other weights: {sorted(set(a) ^ set(b))[:8]}")
+        shapes = [k for k in a if a[k].shape != b[k].shape]
+        if shapes:
+            raise ValueError(f"checkpoint {i} has weights of other shapes: {shapes[:8]}")
+    out = {}
+    for k, v in first["model"].items():
+        if v.is_floating_point():
+            acc = torch.zeros_like(v, dtype=torch.float64)
+            for w, ck in zip(ws, checkpoints):
+                acc += w * ck["model"][k].to(torch.float64)
+            out[k] = acc.to(v.dtype)
+        else:
+            for i, ck in enumerate(checkpoints[1:], 1):
+                if not torch.equal(ck["model"][k], v):
+                    raise ValueError(f"integer tensor {k} differs in checkpoint {i}: cannot average it")
+            out[k] = v.clone()
+    return out
+
+
+def make_soup_checkpoint(paths: Sequence[str], weights: Sequence[float], name: str, description: str = "") -> Dict:
+    cks = [torch.load(p, map_location="cpu") for p in paths]
+    state = soup(cks, weights)
+    total = float(sum(weights))
+    last = cks[-1]
+    members = [{"checkpoint": p, "weight": w / total, "step": ck.get("step"), "training": ck.get("training")}
+               for p, w, ck in zip(paths, weights, cks)]
+    desc = description or (f"Weighted mean of {len(paths)} checkpoints of one model: " +
+                           ", ".join(f"{os.path.basename(os.path.dirname(p)) or p} x{w / total:.2f}"
+                                     for p, w in zip(paths, weights)) + f". {last.get('description', '')}").strip()
+    return {"config": last["config"], "model": state, "step": 0, "tokenizer": last["tokenizer"], "stats": last["stats"],
+            "name": name, "description": desc,
+            "training": {"soup": members, "config": last["config"], "device": "cpu",
+                         "parameters": sum(v.numel() for v in state.values() if v.is_floating_point())},
+            "evaluation": None}
+
+
+def main(argv=None) -> Dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--checkpoints", required=True, help="comma-separated checkpoint paths (same model, same init)")
+    ap.add_argument("--weights", default="", help="comma-separated weights, one per checkpoint (default: equal)")
+    ap.add_argument("--out", required=True, help="where to write the averaged checkpoint")
+    ap.add_argument("--name", required=True, help="model name for the export")
+    ap.add_argument("--description", default="")
+    a = ap.parse_args(argv)
+    paths = [p for p in a.checkpoints.split(",") if p]
+    for p in paths:
+        if not os.path.isfile(p):
+            raise SystemExit(f"--checkpoints: {p} not found")
+    try:
+        weights = [float(w) for w in a.weights.split(",")] if a.weights else [1.0] * len(paths)
+    except ValueError:
+        raise SystemExit(f"--weights: not numbers: {a.weights!r}")
+    try:
+        ck = make_soup_checkpoint(paths, weights, a.name, a.description)
+    except ValueError as e:
+        raise SystemExit(f"soup: {e}")
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    save_checkpoint(a.out, ck)
+    print(f"soup of {len(paths)} checkpoints (weights {[round(m['weight'], 4) for m in ck['training']['soup']]}) "
+          f"written to {a.out}", flush=True)
+    return ck
+
+
+if __name__ == "__main__":
+    main()
