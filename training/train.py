@@ -10,12 +10,15 @@ u ~ U(0, 1), mask ratio r = cos(pi/2 * u), n_mask = max(1, ceil(r * N)) of the N
 tokens replaced by the mask id; cross-entropy on masked positions only. K mask draws per sample
 share one encode_prefix (the prefix never sees the actions). The objective lives in
 training/objective.py, with `--self_cond`: a share of the draws sees the network's own guesses as
-the visible tokens, as the DD decoder shows them.
+the visible tokens, as the DD decoder shows them. `--ema_decay=D` keeps an exponential moving
+average of the weights; the checkpoint's "model" (what export, --init_from, soup and the held-out
+eval use) is then the average, and "model_raw" the trained weights a --resume continues.
 Invariants: a run resumed from its checkpoint gives the same weights as an uninterrupted run
 (rng states saved; evaluation uses its own fixed-seed rng); checkpoints are written atomically and
 are what `python3 -m training.export_onnx --checkpoint` reads.
 Runs on Debian's torch 1.13 (CPU) and PyTorch 2.x (CUDA, bf16 autocast).
 """
+import copy
 import json
 import math
 import os
@@ -88,6 +91,10 @@ class TrainConfig:
     # confident positions instead of the expert's (training/objective.py): trains the decoder on
     # what the DD decoder feeds it. 0 = off (the plain objective).
     self_cond: float = 0.0
+    # > 0: an exponential moving average of the weights, per step, with the usual warm-up
+    # min(D, (1 + step) / (10 + step)); the average is the model the checkpoint ships (Polyak
+    # averaging, as diffusion policies train). 0.99 averages over about the last 100 steps.
+    ema_decay: float = 0.0
 
 
 def parse_args(argv) -> Tuple[TrainConfig, dict]:
@@ -126,6 +133,30 @@ def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     with autocast():
         pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"], b["proprio"]).float()
     return goal_loss(model, b, pred)
+
+
+class EMA:
+    """Exponential moving average of a model's weights (floating-point parameters and buffers);
+    integer buffers are copied."""
+
+    def __init__(self, model: torch.nn.Module):
+        self.model = copy.deepcopy(model)
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model: torch.nn.Module, decay: float) -> None:
+        own = self.model.state_dict()
+        for k, v in model.state_dict().items():
+            if v.is_floating_point():
+                own[k].mul_(decay).add_(v.detach(), alpha=1.0 - decay)
+            else:
+                own[k].copy_(v)
+
+
+def ema_decay_at(step: int, c: TrainConfig) -> float:
+    """Decay for the update after `step` optimizer steps (warm-up: early weights are not kept long)."""
+    return min(c.ema_decay, (1.0 + step) / (10.0 + step))
 
 
 @torch.no_grad()
@@ -260,6 +291,8 @@ def main(argv=None) -> dict:
     train_demos, eval_demos = split_demos(store, c.eval_demos)
     if not 0.0 <= c.self_cond <= 1.0:
         raise ValueError(f"--self_cond is a share of the mask draws, in [0, 1]; got {c.self_cond}")
+    if not 0.0 <= c.ema_decay < 1.0:
+        raise ValueError(f"--ema_decay is a decay per step, in [0, 1); got {c.ema_decay}")
     if c.data_weights and len(c.data_weights) != len(c.data):
         raise ValueError(f"--data_weights has {len(c.data_weights)} numbers for {len(c.data)} --data files")
     mk = lambda demos, w=None, o=(): ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w, o)  # noqa: E731
@@ -282,7 +315,10 @@ def main(argv=None) -> dict:
     rng = np.random.default_rng(c.seed)
     step, elapsed0 = 0, 0.0
     if ck is not None:
-        model.load_state_dict(ck["model"])
+        if ("model_raw" in ck) != (c.ema_decay > 0):
+            raise ValueError(f"--resume: the checkpoint was trained {'with' if 'model_raw' in ck else 'without'} "
+                             f"--ema_decay; resume with the same setting")
+        model.load_state_dict(ck.get("model_raw", ck["model"]))
         opt.load_state_dict(ck["optimizer"])
         step, elapsed0 = ck["step"], ck["elapsed"]
         rng.bit_generator.state = ck["rng"]["numpy"]
@@ -299,6 +335,10 @@ def main(argv=None) -> dict:
     if init is not None:
         load_warm_start(model, init["model"])
     model.set_proprio_stats(stats["proprio_mean"], stats["proprio_std"])  # goal_token's world tcp
+    ema = EMA(model) if c.ema_decay > 0 else None  # starts at the start weights (the warm start's)
+    if ema is not None and ck is not None:
+        ema.model.load_state_dict(ck["model"])
+    shipped = ema.model if ema is not None else model  # what the checkpoint's "model" holds
     print(f"model: {model.num_params():,} parameters, prefix {mcfg.prefix_len} + {mcfg.n_action_tokens} action "
           f"tokens; device {device}{' bf16' if use_amp else ''}, threads {torch.get_num_threads()}; "
           f"{'resumed at step ' + str(step) if ck else ('warm start from ' + c.init_from if init else 'from scratch')}", flush=True)
@@ -312,7 +352,8 @@ def main(argv=None) -> dict:
 
     def checkpoint(last_eval):
         save_checkpoint(ckpt_path, {
-            "config": mcfg.to_dict(), "model": model.state_dict(), "optimizer": opt.state_dict(),
+            "config": mcfg.to_dict(), "model": shipped.state_dict(), "optimizer": opt.state_dict(),
+            **({"model_raw": model.state_dict()} if ema is not None else {}),
             "step": step, "elapsed": elapsed0 + time.time() - t_start, "train_config": asdict(c),
             "rng": {"numpy": rng.bit_generator.state, "torch": torch.get_rng_state(),
                     "cuda": torch.cuda.get_rng_state() if device.type == "cuda" else None},
@@ -349,6 +390,8 @@ def main(argv=None) -> dict:
         if c.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
         opt.step()
+        if ema is not None:
+            ema.update(model, ema_decay_at(step, c))
         step += 1
         tokens_seen += int(masks.sum())
         rec = None
@@ -363,7 +406,7 @@ def main(argv=None) -> dict:
                    "elapsed": round(elapsed0 + time.time() - t_start, 2)}
             t_log, cpu_log, tokens_seen = time.time(), time.process_time(), 0
         if eval_s is not None and (step % c.eval_interval == 0 or step == c.steps):
-            last_eval = {"step": step, **evaluate(model, eval_s, c, device, autocast)}
+            last_eval = {"step": step, **evaluate(shipped, eval_s, c, device, autocast)}
             rec = {**(rec or {"step": step}), **{k: round(v, 5) for k, v in last_eval.items() if k != "step"}}
         if rec is not None:
             log.write(json.dumps(rec) + "\n")

@@ -284,6 +284,37 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
 
+    def test_weight_average_is_shipped_and_resumes_exactly(self):
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "tiny.hdf5")
+            write_tiny_hdf5(data)
+            common = [f"--data={data}", "--batch_size=4", "--mask_draws=2", "--eval_demos=2", "--eval_interval=100",
+                      "--eval_batches=1", "--eval_decode_samples=2", "--log_interval=1", "--warmup_steps=2",
+                      "--num_threads=1"] + TINY
+            with self.assertRaisesRegex(ValueError, "ema_decay"):
+                train.main(common + ["--steps=1", f"--out_dir={d}/bad", "--ema_decay=1"])
+            start = train.main(common + ["--steps=2", f"--out_dir={d}/start"])["checkpoint"]
+            init = torch.load(start)
+            # one step from a warm start: average = (1 - 0.1) * trained + 0.1 * start (warm-up decay 1/10)
+            one = torch.load(train.main(common + ["--steps=1", f"--out_dir={d}/one", f"--init_from={start}",
+                                                  "--ema_decay=0.9"])["checkpoint"])
+            for k, v in one["model"].items():
+                if v.is_floating_point():
+                    torch.testing.assert_close(v, 0.1 * init["model"][k] + 0.9 * one["model_raw"][k], msg=k)
+            self.assertIn("head.weight", [k for k in one["model"] if not torch.equal(one["model"][k], one["model_raw"][k])])
+            # 4 steps == 2 + resume + 2, for the average and the trained weights; a resume must keep the setting
+            ema = ["--ema_decay=0.8", f"--init_from={start}"]
+            full = torch.load(train.main(common + ["--steps=4", f"--out_dir={d}/full"] + ema)["checkpoint"])
+            train.main(common + ["--steps=4", "--stop_step=2", f"--out_dir={d}/part"] + ema)
+            with self.assertRaisesRegex(ValueError, "ema_decay"):
+                train.main(common + ["--steps=4", f"--out_dir={d}/part", "--resume"])
+            part = torch.load(train.main(common + ["--steps=4", f"--out_dir={d}/part", "--resume"] + ema)["checkpoint"])
+            for key in ("model", "model_raw"):
+                for k in full[key]:
+                    self.assertTrue(torch.equal(full[key][k], part[key][k]), (key, k))
+            export_main(["--checkpoint", os.path.join(d, "full", "ckpt.pt"), "--out", os.path.join(d, "model")])
+            self.assertEqual(load_manifest(os.path.join(d, "model", "manifest.json"))["training"]["train_config"]["ema_decay"], 0.8)
+
     def test_film_vision_with_layout_demos_trains_exports_and_rebuilds(self):
         # the session-8 recipe in miniature: one-frame cut "layout" demos (success 0) mixed 1:1 into demos,
         # FiLM convs with a stride-1 layer, pooled patches and keypoints; export, parity, rebuild from ONNX
