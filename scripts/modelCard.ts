@@ -52,21 +52,34 @@ function main(): void {
   out.push('## Training', '');
   if (existsSync(`${model}/loss.svg`)) out.push('![loss curve](loss.svg)', '');
   const logPath = arg('log');
-  if (t.steps !== undefined) {
-    const tc = t.train_config ?? {};
-    out.push(`- Data: ${(t.data ?? []).join(', ')} (${t.demos} demos, ${t.frames} frames).`);
-    out.push(`- Model: ${Number(t.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config)}.`);
-    out.push(`- Steps: ${t.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${t.device}.`);
+  // A weight average (training/soup.py) has no steps of its own: its members' runs are listed.
+  const members: { checkpoint: string; weight: number; training?: Record<string, any> }[] = Array.isArray(t.soup) ? t.soup : [];
+  if (members.length > 0) {
+    out.push(`- A weight average (training/soup.py) of ${members.length} checkpoints of one model; no training step of its own:`);
+    for (const m of members) {
+      const mt = m.training ?? {};
+      const tc = mt.train_config ?? {};
+      out.push(`  - ${m.checkpoint} x ${Number(m.weight).toFixed(2)}: ${mt.steps ?? '?'} steps, seed ${tc.seed ?? '?'}, lr ${tc.lr ?? '?'}` +
+        `${tc.ema_decay ? `, weights averaged in training (EMA ${tc.ema_decay})` : ''}` +
+        `${mt.held_out ? `; held out loss ${mt.held_out.eval_loss.toFixed(3)}, decode accuracy ${pct(mt.held_out.eval_decode_acc)}` : ''}.`);
+    }
+  }
+  const run = members.length > 0 ? members[0].training ?? {} : t;
+  if (run.steps !== undefined) {
+    const tc = run.train_config ?? {};
+    out.push(`- Data${members.length > 0 ? ' (each member)' : ''}: ${(run.data ?? []).join(', ')} (${run.demos} demos, ${run.frames} frames).`);
+    out.push(`- Model: ${Number(run.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config ?? run.config)}.`);
+    out.push(`- Steps: ${run.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${run.device}.`);
     // A warm-start chain, newest first: each link's training block holds the one before it.
-    let total = Number(t.steps);
-    for (let link = t.init_from; link; link = link.training?.init_from) {
+    let total = Number(run.steps);
+    for (let link = run.init_from; link; link = link.training?.init_from) {
       const it = link.training ?? {};
       total += Number(link.step);
       out.push(`- Warm-started from a ${link.step}-step checkpoint (data ${(it.data ?? []).join(', ') || '?'}; ` +
         `${it.parameters !== undefined ? Number(it.parameters).toLocaleString('en') + ' parameters; ' : ''}lr ${it.train_config?.lr ?? '?'}, batch ${it.train_config?.batch_size ?? '?'}).`);
     }
-    if (t.init_from) out.push(`- Steps in all, over the chain: ${total}.`);
-    if (t.held_out) out.push(`- Held out (${tc.eval_demos} demos) at step ${t.held_out.step}: loss ${t.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(t.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(t.held_out.eval_decode_acc)}, mean |bin error| ${t.held_out.eval_decode_bin_err.toFixed(1)}.`);
+    if (run.init_from) out.push(`- Steps in all, over the chain${members.length > 0 ? ' (each member)' : ''}: ${total}.`);
+    if (run.held_out && members.length === 0) out.push(`- Held out (${tc.eval_demos} demos) at step ${run.held_out.step}: loss ${run.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(run.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(run.held_out.eval_decode_acc)}, mean |bin error| ${run.held_out.eval_decode_bin_err.toFixed(1)}.`);
   }
   if (logPath) {
     let hours = 0;
