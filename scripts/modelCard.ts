@@ -64,7 +64,7 @@ function main(): void {
         `${mt.held_out ? `; held out loss ${mt.held_out.eval_loss.toFixed(3)}, decode accuracy ${pct(mt.held_out.eval_decode_acc)}` : ''}.`);
     }
   }
-  const run = members.length > 0 ? members[0].training ?? {} : t;
+  const run = members.length > 0 ? { ...members[0].training, init_from: members[0].training?.init_from ?? t.init_from } : t;
   if (run.steps !== undefined) {
     const tc = run.train_config ?? {};
     out.push(`- Data${members.length > 0 ? ' (each member)' : ''}: ${(run.data ?? []).join(', ')} (${run.demos} demos, ${run.frames} frames).`);

@@ -11,9 +11,11 @@ Invariants: every checkpoint has the same weights (names, shapes), tokenizer and
 stats, and model configs that differ only in fields that leave the weights alone (the data-side
 goal_order); otherwise an error names the difference. Weights are non-negative and are
 normalised to sum 1. Integer tensors (none today) must be equal and are copied. The output's
-config is the last checkpoint's; its training block lists the members and their weights.
+config is the last checkpoint's; its training block lists the members and their weights, and the
+warm-start chain they share once (training.init_from), not once per member.
 """
 import argparse
+import json
 import os
 from typing import Dict, List, Sequence
 
@@ -74,15 +76,23 @@ def make_soup_checkpoint(paths: Sequence[str], weights: Sequence[float], name: s
     state = soup(cks, weights)
     total = float(sum(weights))
     last = cks[-1]
-    members = [{"checkpoint": p, "weight": w / total, "step": ck.get("step"), "training": ck.get("training")}
-               for p, w, ck in zip(paths, weights, cks)]
+    runs = [dict(ck.get("training") or {}) for ck in cks]
+    # Members warm-started from one checkpoint share its (long) chain: kept once, at the soup's level.
+    chains = [json.dumps(r.get("init_from"), sort_keys=True, default=str) for r in runs]
+    shared = runs[0].get("init_from") if len(set(chains)) == 1 else None
+    if shared is not None:
+        for r in runs:
+            r.pop("init_from", None)
+    members = [{"checkpoint": p, "weight": w / total, "step": ck.get("step"), "training": r}
+               for p, w, ck, r in zip(paths, weights, cks, runs)]
     desc = description or (f"Weighted mean of {len(paths)} checkpoints of one model: " +
                            ", ".join(f"{os.path.basename(os.path.dirname(p)) or p} x{w / total:.2f}"
                                      for p, w in zip(paths, weights)) + f". {last.get('description', '')}").strip()
     return {"config": last["config"], "model": state, "step": 0, "tokenizer": last["tokenizer"], "stats": last["stats"],
             "name": name, "description": desc,
             "training": {"soup": members, "config": last["config"], "device": "cpu",
-                         "parameters": sum(v.numel() for v in state.values() if v.is_floating_point())},
+                         "parameters": sum(v.numel() for v in state.values() if v.is_floating_point()),
+                         **({"init_from": shared} if shared is not None else {})},
             "evaluation": None}
 
 

@@ -70,6 +70,13 @@ class SoupTest(unittest.TestCase):
             torch.save(self.b, pb)
             ck = main(["--checkpoints", f"{pa},{pb}", "--weights", "1,1", "--out", out, "--name", "soup-test"])
             self.assertEqual([m["weight"] for m in ck["training"]["soup"]], [0.5, 0.5])
+            self.assertNotIn("init_from", ck["training"])  # neither member was warm-started
+            chain = {"checkpoint": "start.pt", "step": 7, "training": {"steps": 7}}
+            for p in (pa, pb):
+                torch.save({**self.a, "training": {"steps": 3, "init_from": chain}}, p)
+            ck = main(["--checkpoints", f"{pa},{pb}", "--out", out, "--name", "soup-test"])
+            self.assertEqual(ck["training"]["init_from"], chain)  # the shared chain, once
+            self.assertEqual([m["training"] for m in ck["training"]["soup"]], [{"steps": 3}, {"steps": 3}])
             export_main(["--checkpoint", out, "--out", os.path.join(d, "model")])
             self.assertTrue(os.path.isfile(os.path.join(d, "model", "decoder.onnx")))
             with self.assertRaises(SystemExit):
