@@ -168,7 +168,10 @@ const api: VlaEvalApi = {
     const sim = new Sim(inst.scene);
     const observe = observer(sim, true); // kept until after the rollout
     const expert = new ExpertPolicy(inst);
-    const policy = new VlaPolicy(m, { decoder: req.decoder, prefixCache: true, seed: req.policySeed });
+    const H = m.manifest.action.chunkLength;
+    // Every probe decodes a whole chunk to compare with the expert's next H actions: neither the
+    // manifest's executeSteps nor a kept plan may shorten or skip it.
+    const policy = new VlaPolicy(m, { decoder: req.decoder, prefixCache: true, seed: req.policySeed, executeSteps: H, keepWhenStill: false });
     await policy.reset(inst);
     // Roll the expert out first (its actions depend only on the state), observing on the way.
     const states: number[] = [];
@@ -189,7 +192,6 @@ const api: VlaEvalApi = {
       actions.push(a);
       sim.step(a);
     }
-    const H = m.manifest.action.chunkLength;
     const enc = buildEncoderInputs(m.manifest, m.tokenizer, { instruction: inst.instruction, proprio: obs[0].proprio, images: obs[0].images as never });
     const firstInputs = {
       inputIds: Array.from(enc.inputIds),

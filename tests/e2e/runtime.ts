@@ -8,6 +8,7 @@
 // and a non-zero exit code on any failure.
 import { pathToFileURL } from 'node:url';
 import { openEvalBrowser } from '../../scripts/lib/evalBrowser';
+import { DEFAULT_MODEL } from '../../src/app/modelSources';
 import { unpackDemo } from '../../src/data/pack';
 
 /** Max |logit_wasm - logit_webgpu| (float32, different kernels and summation order; the same
@@ -86,6 +87,15 @@ export async function runtimeE2e(check: Check): Promise<void> {
       dg.row.steps === 40 && demo.numSamples === 40 && dg.driven.expert + dg.driven.learner === 40 && dg.driven.expert > 0 && dg.driven.learner > 0 &&
         grips.every((g) => g === 1 || g === -1) && demo.agentview.length === 40 * 32 * 32 * 3 && !demo.success,
       `${demo.numSamples} steps, expert ${dg.driven.expert} / model ${dg.driven.learner}, ${dg.chunks.length} model chunks`,
+    );
+    // The default model replans after 4 of its 8 actions and keeps a plan while the arm is still
+    // (its manifest); the probe still compares whole chunks, one decoded at every probe.
+    await b.call('init', { modelUrl: `/models/${DEFAULT_MODEL}`, modelLabel: `models/${DEFAULT_MODEL}`, backend: 'wasm' });
+    const dp = await b.call('probe', { task: 'goal/lift_blue_cube', seed: 1, decoder: {}, every: 20, policySeed: 0 });
+    check(
+      `probe: models/${DEFAULT_MODEL} gives a whole chunk at every probe, whatever its closed-loop settings`,
+      dp.steps.length > 1 && dp.predicted.length === dp.steps.length && dp.predicted.every((c) => c.length === H && c.every((a) => a.every(Number.isFinite))),
+      `${dp.steps.length} probes, chunk lengths ${[...new Set(dp.predicted.map((c) => c.length))].join(',')}`,
     );
     const missing = await b.call('loadError', { modelUrl: '/models/no-such-model', modelLabel: 'models/no-such-model', backend: 'wasm' });
     check('a missing model folder is refused as file not found', !!missing && missing.includes('models/no-such-model/manifest.json: file not found'), missing ?? 'loaded?!');
