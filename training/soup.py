@@ -32,16 +32,21 @@ def _diff(a: Dict, b: Dict, skip: Sequence[str] = ()) -> List[str]:
     return [k for k in keys if a.get(k) != b.get(k)]
 
 
-def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, torch.Tensor]:
-    """Weighted mean of the checkpoints' model state dicts (weights normalised to sum 1)."""
-    if len(checkpoints) < 2:
-        raise ValueError(f"a soup needs at least two checkpoints, got {len(checkpoints)}")
-    if len(weights) != len(checkpoints):
-        raise ValueError(f"{len(weights)} weights for {len(checkpoints)} checkpoints")
+def normalised(weights: Sequence[float], n: int) -> List[float]:
+    """The n members' weights, checked and scaled to sum 1."""
+    if n < 2:
+        raise ValueError(f"a soup needs at least two checkpoints, got {n}")
+    if len(weights) != n:
+        raise ValueError(f"{len(weights)} weights for {n} checkpoints")
     if any(not (w >= 0) for w in weights) or sum(weights) <= 0:  # `not >=` also rejects NaN
         raise ValueError(f"weights must be non-negative with a positive sum, got {list(weights)}")
     total = float(sum(weights))
-    ws = [w / total for w in weights]
+    return [w / total for w in weights]
+
+
+def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, torch.Tensor]:
+    """Weighted mean of the checkpoints' model state dicts (weights normalised to sum 1)."""
+    ws = normalised(weights, len(checkpoints))
     first = checkpoints[0]
     for i, ck in enumerate(checkpoints[1:], 1):
         for key in ("tokenizer", "stats"):
@@ -74,7 +79,7 @@ def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, tor
 def make_soup_checkpoint(paths: Sequence[str], weights: Sequence[float], name: str, description: str = "") -> Dict:
     cks = [torch.load(p, map_location="cpu") for p in paths]
     state = soup(cks, weights)
-    total = float(sum(weights))
+    ws = normalised(weights, len(cks))
     last = cks[-1]
     runs = [dict(ck.get("training") or {}) for ck in cks]
     # Members warm-started from one checkpoint share its (long) chain: kept once, at the soup's level.
@@ -83,11 +88,11 @@ def make_soup_checkpoint(paths: Sequence[str], weights: Sequence[float], name: s
     if shared is not None:
         for r in runs:
             r.pop("init_from", None)
-    members = [{"checkpoint": p, "weight": w / total, "step": ck.get("step"), "training": r}
-               for p, w, ck, r in zip(paths, weights, cks, runs)]
+    members = [{"checkpoint": p, "weight": w, "step": ck.get("step"), "training": r}
+               for p, w, ck, r in zip(paths, ws, cks, runs)]
     desc = description or (f"Weighted mean of {len(paths)} checkpoints of one model: " +
-                           ", ".join(f"{os.path.basename(os.path.dirname(p)) or p} x{w / total:.2f}"
-                                     for p, w in zip(paths, weights)) + f". {last.get('description', '')}").strip()
+                           ", ".join(f"{os.path.basename(os.path.dirname(p)) or p} x{w:.2f}"
+                                     for p, w in zip(paths, ws)) + f". {last.get('description', '')}").strip()
     return {"config": last["config"], "model": state, "step": 0, "tokenizer": last["tokenizer"], "stats": last["stats"],
             "name": name, "description": desc,
             "training": {"soup": members, "config": last["config"], "device": "cpu",

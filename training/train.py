@@ -18,7 +18,6 @@ Invariants: a run resumed from its checkpoint gives the same weights as an unint
 are what `python3 -m training.export_onnx --checkpoint` reads.
 Runs on Debian's torch 1.13 (CPU) and PyTorch 2.x (CUDA, bf16 autocast).
 """
-import copy
 import json
 import math
 import os
@@ -33,6 +32,7 @@ import torch
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
 from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
+from training.ema import EMA, ema_decay_at
 from training.goals import goal_loss
 from training.objective import draw_masks, masked_loss
 from training.model import VLA
@@ -91,9 +91,8 @@ class TrainConfig:
     # confident positions instead of the expert's (training/objective.py): trains the decoder on
     # what the DD decoder feeds it. 0 = off (the plain objective).
     self_cond: float = 0.0
-    # > 0: an exponential moving average of the weights, per step, with the usual warm-up
-    # min(D, (1 + step) / (10 + step)); the average is the model the checkpoint ships (Polyak
-    # averaging, as diffusion policies train). 0.99 averages over about the last 100 steps.
+    # > 0: an exponential moving average of the weights (training/ema.py) is the model the
+    # checkpoint ships. 0.99 averages over about the last 100 steps.
     ema_decay: float = 0.0
 
 
@@ -133,30 +132,6 @@ def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     with autocast():
         pred = model.vision_goals(b["images"], b["input_ids"], b["attention_mask"], b["proprio"]).float()
     return goal_loss(model, b, pred)
-
-
-class EMA:
-    """Exponential moving average of a model's weights (floating-point parameters and buffers);
-    integer buffers are copied."""
-
-    def __init__(self, model: torch.nn.Module):
-        self.model = copy.deepcopy(model)
-        for p in self.model.parameters():
-            p.requires_grad_(False)
-
-    @torch.no_grad()
-    def update(self, model: torch.nn.Module, decay: float) -> None:
-        own = self.model.state_dict()
-        for k, v in model.state_dict().items():
-            if v.is_floating_point():
-                own[k].mul_(decay).add_(v.detach(), alpha=1.0 - decay)
-            else:
-                own[k].copy_(v)
-
-
-def ema_decay_at(step: int, c: TrainConfig) -> float:
-    """Decay for the update after `step` optimizer steps (warm-up: early weights are not kept long)."""
-    return min(c.ema_decay, (1.0 + step) / (10.0 + step))
 
 
 @torch.no_grad()
@@ -391,7 +366,7 @@ def main(argv=None) -> dict:
             torch.nn.utils.clip_grad_norm_(model.parameters(), c.grad_clip)
         opt.step()
         if ema is not None:
-            ema.update(model, ema_decay_at(step, c))
+            ema.update(ema_decay_at(step, c.ema_decay))
         step += 1
         tokens_seen += int(masks.sum())
         rec = None
