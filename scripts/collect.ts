@@ -65,7 +65,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const inFlight = new Map<number, Promise<EpisodeResult>>();
     let launched = 0;
     const launch = () => {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps };
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw };
       inFlight.set(launched++, pool.run(req));
     };
     while (launched < Math.min(workers, maxAttempts)) launch();
@@ -133,6 +133,8 @@ async function main(): Promise<void> {
           render_world: worldOptions(args),
           // DART execution perturbations; actions are the expert's clean labels either way
           perturbation: perturbOptions(args) ?? null,
+          // how the expert placed stacked cubes (ExpertOptions.stackYaw)
+          stack_yaw: args.stackYaw,
         },
       },
       problemInfo: {

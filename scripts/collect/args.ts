@@ -5,6 +5,7 @@
 import { Rng } from '../../src/core/rng';
 import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
+import type { StackYaw } from '../../src/expert';
 
 export interface CollectArgs {
   suite: string;
@@ -40,11 +41,14 @@ export interface CollectArgs {
    * With --keep-failed this records the opening frames of many layouts cheaply: cut episodes
    * are kept with success = 0 and failure "cut". */
   maxSteps?: number;
+  /** The expert's placing of stacked cubes (ExpertOptions.stackYaw): 'align' turns the cube into
+   * line with the base first, 'free' does not. @default 'align' */
+  stackYaw: StackYaw;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free]';
 
 export function int(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -87,7 +91,7 @@ export function eachFlag(argv: readonly string[], usage: string, handle: (flag: 
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04 };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--suite': a.suite = need(); break;
@@ -103,6 +107,12 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--shadow-map-size': a.shadowMapSize = int(flag, need(), 16); break;
       case '--perturb': a.perturb = num(flag, need(), 0, 0.02); break;
       case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
+      case '--stack-yaw': {
+        const v = need();
+        if (v !== 'align' && v !== 'free') throw new Error(`--stack-yaw must be align or free, got "${v}"`);
+        a.stackYaw = v;
+        break;
+      }
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;

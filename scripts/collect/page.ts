@@ -9,7 +9,7 @@
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { bytesToBase64, packDemo } from '../../src/data/pack';
-import { ExpertPolicy, Perturbation, type PerturbationOptions } from '../../src/expert';
+import { ExpertPolicy, Perturbation, type PerturbationOptions, type StackYaw } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
@@ -31,6 +31,8 @@ export interface EpisodeRequest {
   perturb?: PerturbationOptions;
   /** Stop after this many steps (below the task's limit); such an episode fails with "cut". */
   maxSteps?: number;
+  /** The expert's placing of stacked cubes (ExpertOptions.stackYaw). @default 'align' */
+  stackYaw?: StackYaw;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -62,7 +64,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
-  const expert = new ExpertPolicy(instance);
+  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw });
   const perturb = new Perturbation(new Rng(req.seed).fork('perturb'), req.perturb ?? { scale: 0 });
   const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(

@@ -24,7 +24,7 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName } from './phases';
+import { goalPhases, type Phase, type PhaseName, type StackYaw } from './phases';
 
 export interface ExpertOptions extends MotionOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
@@ -33,6 +33,9 @@ export interface ExpertOptions extends MotionOptions {
   /** End phases early where the state already serves the next (Phase.early): for labelling a
    * learner's states under DAgger. Off for the expert's own demonstrations. @default false */
   lenientGates?: boolean;
+  /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
+   * ('free'; StackYaw in phases.ts). @default 'align' (the demonstrations of every shipped model) */
+  stackYaw?: StackYaw;
 }
 
 export class ExpertPolicy implements Policy {
@@ -42,6 +45,7 @@ export class ExpertPolicy implements Policy {
   private readonly motion: MotionController;
   private readonly settleSteps: number;
   private readonly lenientGates: boolean;
+  private readonly stackYaw: StackYaw;
   private goalIndex = 0;
   private phases: Phase[] = [];
   private phaseIndex = 0;
@@ -56,6 +60,7 @@ export class ExpertPolicy implements Policy {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
+    this.stackYaw = options.stackYaw ?? 'align';
     this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }
@@ -77,7 +82,7 @@ export class ExpertPolicy implements Policy {
   private startGoal(i: number): void {
     const goals = this.instance!.goals;
     this.goalIndex = i;
-    this.phases = i < goals.length ? goalPhases(goals[i]) : [];
+    this.phases = i < goals.length ? goalPhases(goals[i], this.stackYaw) : [];
     this.phaseIndex = 0;
     this.stepsInPhase = 0;
     this.settling = -1;

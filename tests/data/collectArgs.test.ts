@@ -27,6 +27,12 @@ describe('collect arguments', () => {
     expect(() => parseCollectArgs([...base, '--perturb-rate', '-1'])).toThrow(/--perturb-rate/);
   });
 
+  it("parses the expert's stack yaw ('align' by default) and rejects other values", () => {
+    expect(parseCollectArgs(base).stackYaw).toBe('align');
+    expect(parseCollectArgs([...base, '--stack-yaw', 'free']).stackYaw).toBe('free');
+    expect(() => parseCollectArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
+  });
+
   it('rejects an unknown suite, listing the valid ones', () => {
     expect(() => parseCollectArgs(['--suite', 'kitchen', '--episodes-per-task', '1', '--out', 'x.hdf5'])).toThrow(/unknown suite "kitchen".*spatial, object, goal, long/);
   });

@@ -1,7 +1,7 @@
 // The scripted expert in the real sim: solves every task, deterministically, with bounded,
 // smooth actions, and recovers when the object it carries is taken away.
 import { describe, expect, it } from 'vitest';
-import { EXPERT, ExpertPolicy } from '../../src/expert';
+import { EXPERT, ExpertPolicy, type ExpertOptions } from '../../src/expert';
 import { ACTION_LIMITS, Sim } from '../../src/sim';
 import { TASKS, getTask } from '../../src/tasks';
 import type { TaskInstance } from '../../src/tasks/types';
@@ -13,9 +13,9 @@ interface Run {
   expert: ExpertPolicy;
 }
 
-function run(inst: TaskInstance, hook?: (k: number, sim: Sim, ex: ExpertPolicy) => void): Run {
+function run(inst: TaskInstance, hook?: (k: number, sim: Sim, ex: ExpertPolicy) => void, options?: ExpertOptions): Run {
   const sim = new Sim(inst.scene);
-  const ex = new ExpertPolicy(inst);
+  const ex = new ExpertPolicy(inst, options);
   const actions: number[][] = [];
   for (let k = 0; k < inst.maxSteps; k++) {
     hook?.(k, sim, ex);
@@ -52,6 +52,34 @@ describe.each(TASKS.map((t) => [t.id, t] as const))('%s', (_id, task) => {
 });
 
 describe('ExpertPolicy', () => {
+  it("with stackYaw 'free' stacks without turning the carried cube; by default it turns it into line", () => {
+    // The largest yaw command while the top cube is carried to and lowered onto the base.
+    const carry = (inst: TaskInstance, top: string, options?: ExpertOptions): { success: boolean; turn: number } => {
+      const sim = new Sim(inst.scene);
+      const ex = new ExpertPolicy(inst, options);
+      let turn = 0;
+      for (let k = 0; k < inst.maxSteps; k++) {
+        const st = sim.state();
+        const a = ex.act(st);
+        if (st.arm.grasped === top && (ex.phase === 'transport' || ex.phase === 'lower')) turn = Math.max(turn, Math.abs(a[5]));
+        sim.step(a);
+        if (inst.success(sim.state())) return { success: true, turn };
+      }
+      return { success: false, turn };
+    };
+    for (const [id, top] of [['goal/stack_red_cube_on_blue_cube', 'red_cube'], ['long/stack_green_cube_on_yellow_cube_then_red_cube_in_bowl', 'green_cube']]) {
+      let alignTurns = 0;
+      for (const seed of [1, 2, 3, 4]) {
+        const inst = getTask(id).sample(seed);
+        const free = carry(inst, top, { stackYaw: 'free' });
+        expect(free.success, `${id} seed ${seed}`).toBe(true);
+        expect(free.turn, `${id} seed ${seed}`).toBeLessThan(0.01);
+        if (carry(inst, top).turn > 0.02) alignTurns++;
+      }
+      expect(alignTurns, id).toBeGreaterThan(0);
+    }
+  });
+
   it('is deterministic: the same instance gives the same actions', () => {
     const inst = getTask('long/red_cube_in_bowl_then_blue_cube_on_plate').sample(9);
     expect(run(inst).actions).toEqual(run(inst).actions);
