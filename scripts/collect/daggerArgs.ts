@@ -21,14 +21,16 @@ export interface DaggerArgs {
   /** Action dimensions the expert fills in the model's executed actions (an oracle ablation,
    * DaggerOptions.oracleDims), by name (ACTION_NAMES) or index. */
   oracleDims: number[];
+  /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
+  stackYaw: 'align' | 'free';
 }
 
 export const USAGE =
   'usage: npm run collect:dagger -- --model models/<name> --suite <spatial|object|goal|long> --episodes-per-task N ' +
-  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...]';
+  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
-  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [] };
+  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], stackYaw: 'align' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;
@@ -46,6 +48,12 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
         const g = need();
         if (g !== 'strict' && g !== 'lenient') throw new Error(`--gates must be strict or lenient, got "${g}"`);
         a.gates = g;
+        break;
+      }
+      case '--stack-yaw': {
+        const v = need();
+        if (v !== 'align' && v !== 'free') throw new Error(`--stack-yaw must be align or free, got "${v}"`);
+        a.stackYaw = v;
         break;
       }
       case '--oracle-dims':

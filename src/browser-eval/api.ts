@@ -134,6 +134,8 @@ export interface DaggerRequest {
   lenientGates?: boolean;
   /** Action dimensions the expert fills in the model's executed actions (DaggerOptions.oracleDims). */
   oracleDims?: number[];
+  /** How the labelling expert places stacked cubes (DaggerOptions.stackYaw). @default 'align' */
+  stackYaw?: 'align' | 'free';
 }
 
 export interface DaggerResult {

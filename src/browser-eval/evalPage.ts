@@ -147,6 +147,7 @@ const api: VlaEvalApi = {
       seed: req.policySeed,
       lenientGates: req.lenientGates,
       oracleDims: req.oracleDims,
+      stackYaw: req.stackYaw,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -20,6 +20,7 @@ import type { Observation, Policy } from '../eval/types';
 import type { SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { ExpertPolicy } from './ExpertPolicy';
+import type { StackYaw } from './phases';
 
 export type Driver = 'expert' | 'learner';
 
@@ -37,6 +38,8 @@ export interface DaggerOptions {
    * executed actions: an oracle ablation that measures what the learner's own choice of them
    * costs (e.g. [5], the yaw). The recorded labels are unchanged. @default [] */
   oracleDims?: readonly number[];
+  /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
+  stackYaw?: StackYaw;
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */
   record?: (state: SimState, obs: Observation | undefined, label: number[], driver: Driver) => void;
@@ -60,7 +63,7 @@ export class DaggerPolicy implements Policy {
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
     this.oracleDims = options.oracleDims ?? [];
-    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates });
+    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates, stackYaw: options.stackYaw });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
     if (!this.oracleDims.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`DaggerPolicy: oracleDims must be action indices, got ${JSON.stringify(options.oracleDims)}`);

@@ -12,6 +12,8 @@ describe('collect:dagger arguments', () => {
     expect(parseDaggerArgs([...base, '--gates', 'lenient']).gates).toBe('lenient');
     expect(parseDaggerArgs(base).oracleDims).toEqual([]);
     expect(parseDaggerArgs([...base, '--oracle-dims', 'dyaw, 6']).oracleDims).toEqual([5, 6]);
+    expect(parseDaggerArgs(base).stackYaw).toBe('align');
+    expect(parseDaggerArgs([...base, '--stack-yaw', 'free']).stackYaw).toBe('free');
   });
 
   it('refuses what it cannot run, naming the flag', () => {
@@ -23,6 +25,7 @@ describe('collect:dagger arguments', () => {
     expect(() => parseDaggerArgs([...base, '--gates', 'loose'])).toThrow(/--gates must be strict or lenient, got "loose"/);
     expect(() => parseDaggerArgs([...base, '--oracle-dims', 'yaw'])).toThrow(/--oracle-dims: "yaw" is not an action dimension \(dx, dy, dz, droll, dpitch, dyaw, gripper/);
     expect(() => parseDaggerArgs([...base, '--oracle-dims', '7'])).toThrow(/--oracle-dims: "7"/);
+    expect(() => parseDaggerArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
     expect(() => parseDaggerArgs([...base, '--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
     expect(() => parseDaggerArgs(['--model', '/tmp/m', ...base.slice(2)])).toThrow(/folder under models\//);
     expect(() => parseDaggerArgs([...base.slice(0, 2), '--suite', 'nope', ...base.slice(4)])).toThrow(/nope/);

@@ -39,6 +39,22 @@ describe('DaggerPolicy', () => {
     expect(d.steps).toEqual({ expert: row.steps, learner: 0 });
   });
 
+  it("hands stackYaw to its labeller: with 'free' the labels carry a stacked cube without turning it", async () => {
+    const inst = getTask('goal/stack_red_cube_on_blue_cube').sample(1);
+    const turn = async (stackYaw: 'align' | 'free'): Promise<number> => {
+      let max = 0;
+      const d = new DaggerPolicy(still(8), {
+        beta: 1,
+        stackYaw,
+        record: (s, _o, label) => { if (s.arm.grasped === 'red_cube' && (d.expert.phase === 'transport' || d.expert.phase === 'lower')) max = Math.max(max, Math.abs(label[5])); },
+      });
+      expect((await runEpisode(inst, d, (sc) => new Sim(sc))).success).toBe(true);
+      return max;
+    };
+    expect(await turn('free')).toBeLessThan(0.01);
+    expect(await turn('align')).toBeGreaterThan(0.02);
+  });
+
   it('labels an expert driving as the learner with exactly its own actions', async () => {
     const inst = getTask(TASK).sample(5);
     const driver = new ExpertPolicy();
