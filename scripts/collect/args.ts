@@ -7,6 +7,9 @@ import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
 import type { StackYaw } from '../../src/expert';
 
+/** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
+export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
+
 export interface CollectArgs {
   suite: string;
   /** Successful demos to keep per task. */
@@ -62,6 +65,12 @@ export function num(flag: string, v: string, min: number, max: number): number {
   return n;
 }
 
+/** `v` if it is one of `options`, else an error naming the flag and the options. */
+export function choice<T extends string>(flag: string, v: string, options: readonly T[]): T {
+  if (!(options as readonly string[]).includes(v)) throw new Error(`${flag} must be ${options.join(' or ')}, got "${v}"`);
+  return v as T;
+}
+
 /** Parse "WxH" (or "N" for a square). */
 export function parseSize(v: string): { width: number; height: number } {
   const m = /^(\d+)(?:x(\d+))?$/i.exec(v.trim());
@@ -107,12 +116,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--shadow-map-size': a.shadowMapSize = int(flag, need(), 16); break;
       case '--perturb': a.perturb = num(flag, need(), 0, 0.02); break;
       case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
-      case '--stack-yaw': {
-        const v = need();
-        if (v !== 'align' && v !== 'free') throw new Error(`--stack-yaw must be align or free, got "${v}"`);
-        a.stackYaw = v;
-        break;
-      }
+      case '--stack-yaw': a.stackYaw = choice(flag, need(), STACK_YAWS); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;

@@ -1,7 +1,8 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
 import { ACTION_NAMES } from '../../src/sim/types';
-import { eachFlag, int, num, selectTasks } from './args';
+import type { StackYaw } from '../../src/expert';
+import { STACK_YAWS, choice, eachFlag, int, num, selectTasks } from './args';
 
 export interface DaggerArgs {
   model: string;
@@ -22,7 +23,7 @@ export interface DaggerArgs {
    * DaggerOptions.oracleDims), by name (ACTION_NAMES) or index. */
   oracleDims: number[];
   /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
-  stackYaw: 'align' | 'free';
+  stackYaw: StackYaw;
 }
 
 export const USAGE =
@@ -44,18 +45,8 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
       case '--limit-tasks': a.limitTasks = int(flag, need(), 1); break;
       case '--execute-steps': a.executeSteps = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
-      case '--gates': {
-        const g = need();
-        if (g !== 'strict' && g !== 'lenient') throw new Error(`--gates must be strict or lenient, got "${g}"`);
-        a.gates = g;
-        break;
-      }
-      case '--stack-yaw': {
-        const v = need();
-        if (v !== 'align' && v !== 'free') throw new Error(`--stack-yaw must be align or free, got "${v}"`);
-        a.stackYaw = v;
-        break;
-      }
+      case '--gates': a.gates = choice(flag, need(), ['strict', 'lenient'] as const); break;
+      case '--stack-yaw': a.stackYaw = choice(flag, need(), STACK_YAWS); break;
       case '--oracle-dims':
         a.oracleDims = need().split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
           const i = /^\d+$/.test(s) ? Number(s) : (ACTION_NAMES as readonly string[]).indexOf(s);

@@ -4,6 +4,7 @@
 // Invariant: every value crossing page.evaluate is plain JSON (numbers, strings, arrays).
 
 import type { DecoderSettings } from '../decoder';
+import type { StackYaw } from '../expert';
 import type { EpisodeRow } from '../eval/types';
 import type { ChunkStats } from '../policy/VlaPolicy';
 import type { BackendInfo, BackendPreference } from '../runtime/ortBackend';
@@ -135,7 +136,7 @@ export interface DaggerRequest {
   /** Action dimensions the expert fills in the model's executed actions (DaggerOptions.oracleDims). */
   oracleDims?: number[];
   /** How the labelling expert places stacked cubes (DaggerOptions.stackYaw). @default 'align' */
-  stackYaw?: 'align' | 'free';
+  stackYaw?: StackYaw;
 }
 
 export interface DaggerResult {

@@ -176,13 +176,13 @@ function pickPhases(id: string, latch: Latch): Phase[] {
   ];
 }
 
-/** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
 /** How the expert places a stacked cube: 'align' turns the carried cube until its faces line up
  * with the base's before lowering; 'free' keeps the yaw it was carried with. The stacked
  * predicate does not need the alignment (reports/probes/stack_yaw_session33.ts: 20 of 20 stacks
  * hold at 0-45 degrees), and a policy cannot see it well enough to wait for it. */
 export type StackYaw = 'align' | 'free';
 
+/** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
 export function goalPhases(goal: Goal, stackYaw: StackYaw = 'align'): Phase[] {
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;

@@ -4,7 +4,7 @@
 // driver draws are seeded; and a shadow expert that finds the object already held goes on with
 // the lift instead of opening the fingers, or with the carry when it is already lifted.
 import { describe, expect, it } from 'vitest';
-import { DaggerPolicy, ExpertPolicy, type Driver } from '../../src/expert';
+import { DaggerPolicy, ExpertPolicy, type Driver, type StackYaw } from '../../src/expert';
 import { graspableNow } from '../../src/expert/grasp';
 import { wrapQuarter } from '../../src/expert/motion';
 import { runEpisode } from '../../src/eval';
@@ -41,7 +41,7 @@ describe('DaggerPolicy', () => {
 
   it("hands stackYaw to its labeller: with 'free' the labels carry a stacked cube without turning it", async () => {
     const inst = getTask('goal/stack_red_cube_on_blue_cube').sample(1);
-    const turn = async (stackYaw: 'align' | 'free'): Promise<number> => {
+    const turn = async (stackYaw: StackYaw): Promise<number> => {
       let max = 0;
       const d = new DaggerPolicy(still(8), {
         beta: 1,

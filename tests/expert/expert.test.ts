@@ -55,17 +55,9 @@ describe('ExpertPolicy', () => {
   it("with stackYaw 'free' stacks without turning the carried cube; by default it turns it into line", () => {
     // The largest yaw command while the top cube is carried to and lowered onto the base.
     const carry = (inst: TaskInstance, top: string, options?: ExpertOptions): { success: boolean; turn: number } => {
-      const sim = new Sim(inst.scene);
-      const ex = new ExpertPolicy(inst, options);
-      let turn = 0;
-      for (let k = 0; k < inst.maxSteps; k++) {
-        const st = sim.state();
-        const a = ex.act(st);
-        if (st.arm.grasped === top && (ex.phase === 'transport' || ex.phase === 'lower')) turn = Math.max(turn, Math.abs(a[5]));
-        sim.step(a);
-        if (inst.success(sim.state())) return { success: true, turn };
-      }
-      return { success: false, turn };
+      const carrying: boolean[] = [];
+      const r = run(inst, (k, sim, ex) => (carrying[k] = sim.state().arm.grasped === top && (ex.phase === 'transport' || ex.phase === 'lower')), options);
+      return { success: r.success, turn: Math.max(0, ...r.actions.filter((_a, k) => carrying[k]).map((a) => Math.abs(a[5]))) };
     };
     for (const [id, top] of [['goal/stack_red_cube_on_blue_cube', 'red_cube'], ['long/stack_green_cube_on_yellow_cube_then_red_cube_in_bowl', 'green_cube']]) {
       let alignTurns = 0;
