@@ -159,6 +159,25 @@ def split_demos(store: FrameStore, n_eval: int):
     return [i for i in range(n) if i not in held_set], held
 
 
+def drop_task_demos(store: FrameStore, demos: Sequence[int], tasks: Sequence[str], files: Sequence[int]) -> List[int]:
+    """`demos` less those of `tasks` (task ids) that come from `files` (indices into store.paths).
+    For retiring one file's demos of a task whose expert changed (e.g. stacks collected with
+    --stack-yaw align once newer files hold them with free), without recollecting the rest."""
+    if not tasks and not files:
+        return list(demos)
+    if not tasks or not files:
+        raise ValueError("data_drop_tasks and data_drop_from go together: the task ids to drop and the "
+                         f"data files to drop them from (got tasks {list(tasks)}, files {list(files)})")
+    bad = [i for i in files if not 0 <= i < len(store.paths)]
+    if bad:
+        raise ValueError(f"data_drop_from: file indices {bad} out of range for {len(store.paths)} data files")
+    unknown = sorted(set(tasks) - set(store.task_ids))
+    if unknown:
+        raise ValueError(f"data_drop_tasks: no demo has task id(s) {unknown}; ids look like 'goal/stack_red_cube_on_blue_cube'")
+    tasks, files = set(tasks), set(files)
+    return [d for d in demos if not (store.task_ids[d] in tasks and int(store.demo_source[d]) in files)]
+
+
 class ChunkSampler:
     """Batches of (images, instruction ids, proprio, target tokens) from a FrameStore split."""
 

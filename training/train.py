@@ -30,7 +30,7 @@ import numpy as np
 import torch
 
 from training.config import ModelConfig, apply_overrides, parse_cli_overrides
-from training.data import ChunkSampler, FrameStore, images_to_model, split_demos
+from training.data import ChunkSampler, FrameStore, drop_task_demos, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
 from training.ema import EMA, ema_decay_at
 from training.goals import goal_loss
@@ -83,6 +83,10 @@ class TrainConfig:
     # Indices (0-based, --data order) of files whose frames are trained on only where the labelled
     # gripper is open, e.g. DAgger files, whose held-object labels lag the learner (data.ChunkSampler).
     data_open_only: Tuple[int, ...] = ()
+    # Task ids whose demos are left out of the files at indices data_drop_from (both or neither),
+    # e.g. stacks that older files hold with a retired expert behaviour (data.drop_task_demos).
+    data_drop_tasks: Tuple[str, ...] = ()
+    data_drop_from: Tuple[int, ...] = ()
     # Pretrain the vision alone: the loss is the auxiliary goal loss of the keypoint head (model
     # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
     # A later run warm-starts the policy from it with --init_from.
@@ -263,7 +267,11 @@ def main(argv=None) -> dict:
     if store.image_size != mcfg.image_size:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
-    train_demos, eval_demos = split_demos(store, c.eval_demos)
+    split = split_demos(store, c.eval_demos)
+    train_demos, eval_demos = (drop_task_demos(store, d, c.data_drop_tasks, c.data_drop_from) for d in split)
+    if c.data_drop_tasks:
+        print(f"data_drop_tasks: left out {sum(map(len, split)) - len(train_demos) - len(eval_demos)} demos of "
+              f"{list(c.data_drop_tasks)} from files {list(c.data_drop_from)}", flush=True)
     if not 0.0 <= c.self_cond <= 1.0:
         raise ValueError(f"--self_cond is a share of the mask draws, in [0, 1]; got {c.self_cond}")
     if not 0.0 <= c.ema_decay < 1.0:

@@ -1,5 +1,6 @@
 """training/data.py ChunkSampler over two data files: --data_weights set each file's share of a
-batch; --data_open_only keeps a file's frames only where the labelled gripper is open."""
+batch; --data_open_only keeps a file's frames only where the labelled gripper is open; --data_drop_tasks
+leaves out one file's demos of a task."""
 import os
 import shutil
 import tempfile
@@ -7,7 +8,7 @@ import unittest
 
 import numpy as np
 
-from training.data import ChunkSampler, FrameStore
+from training.data import ChunkSampler, FrameStore, drop_task_demos
 from training.tests.test_train import write_tiny_hdf5
 from training.tokenizer import build_tokenizer
 
@@ -63,3 +64,39 @@ class TwoFileSamplerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DropTaskDemosTest(unittest.TestCase):
+    """--data_drop_tasks / --data_drop_from: one file's demos of a task leave; the rest stay."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp()
+        paths = [os.path.join(cls.dir, "old.hdf5"), os.path.join(cls.dir, "new.hdf5")]
+        write_tiny_hdf5(paths[0])
+        write_tiny_hdf5(paths[1], demos_per_task=1, seed=3)
+        cls.store = FrameStore(paths)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def test_drops_a_task_from_the_named_files_only(self):
+        store = self.store
+        demos = list(range(len(store.demo_len)))
+        task = store.task_ids[0]
+        self.assertGreater(len(set(store.task_ids)), 1)  # another task must survive
+        kept = drop_task_demos(store, demos, [task], [0])
+        gone = [d for d in demos if d not in kept]
+        self.assertTrue(gone)
+        self.assertTrue(all(store.task_ids[d] == task and store.demo_source[d] == 0 for d in gone))
+        self.assertTrue(any(store.task_ids[d] == task and store.demo_source[d] == 1 for d in kept))  # new file keeps it
+        self.assertEqual(len(kept) + len(gone), len(demos))
+        self.assertEqual(drop_task_demos(store, demos, [], []), demos)
+
+    def test_bad_arguments_are_named(self):
+        store, demos = self.store, list(range(len(self.store.demo_len)))
+        for tasks, files, word in (([store.task_ids[0]], [], "go together"), ([], [0], "go together"),
+                                   ([store.task_ids[0]], [2], "out of range"), (["goal/no_such_task"], [0], "no demo")):
+            with self.assertRaisesRegex(ValueError, word):
+                drop_task_demos(store, demos, tasks, files)

@@ -209,6 +209,9 @@ class TrainSmokeTest(unittest.TestCase):
             train.main(common + ["--steps=6", "--stop_step=3", f"--out_dir={part}", "--ckpt_interval=100"])
             with self.assertRaisesRegex(ValueError, "differ from the checkpoint"):
                 train.main(common + ["--steps=6", f"--out_dir={part}", "--resume", "--n_layer=3"])
+            with self.assertRaisesRegex(ValueError, "data_drop_from: file indices \\[1\\]"):  # reaches the split
+                train.main(common + ["--steps=1", f"--out_dir={os.path.join(d, 'drop')}",
+                                     '--data_drop_tasks=["libero_spatial/t0"]', "--data_drop_from=[1]"])
             train.main(common + ["--steps=6", f"--out_dir={part}", "--resume"])
             a, b = torch.load(out["checkpoint"]), torch.load(os.path.join(part, "ckpt.pt"))
             self.assertEqual(b["step"], 6)
