@@ -143,20 +143,22 @@ class FrameStore:
         return {"image_mean": px.mean(0).tolist(), "image_std": np.maximum(px.std(0), 1e-3).tolist()}
 
 
-def split_demos(store: FrameStore, n_eval: int):
-    """(train demo ids, eval demo ids). Held out: the last demo of each task that has two or more,
-    up to n_eval, spread over tasks; if that gives none, the last n_eval demos (if any remain)."""
-    n = len(store.demo_len)
+def split_demos(store: FrameStore, n_eval: int, demos: Optional[Sequence[int]] = None):
+    """(train demo ids, eval demo ids) from `demos` (default: all; e.g. what drop_task_demos kept).
+    Held out: the last demo of each task that has two or more, up to n_eval, spread over tasks; if
+    that gives none, the last n_eval demos (if any remain)."""
+    pool = list(range(len(store.demo_len))) if demos is None else list(demos)
     last = {}
     counts = {}
-    for i, t in enumerate(store.task_ids):
+    for i in pool:
+        t = store.task_ids[i]
         last[t] = i
         counts[t] = counts.get(t, 0) + 1
     held = sorted(last[t] for t in sorted(last) if counts[t] >= 2)[:n_eval]
-    if not held and n > n_eval:
-        held = list(range(n - n_eval, n))
+    if not held and len(pool) > n_eval:
+        held = pool[-n_eval:]
     held_set = set(held)
-    return [i for i in range(n) if i not in held_set], held
+    return [i for i in pool if i not in held_set], held
 
 
 def drop_task_demos(store: FrameStore, demos: Sequence[int], tasks: Sequence[str], files: Sequence[int]) -> List[int]:

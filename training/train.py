@@ -23,13 +23,12 @@ import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
-from typing import Tuple
+from dataclasses import asdict
 
 import numpy as np
 import torch
 
-from training.config import ModelConfig, apply_overrides, parse_cli_overrides
+from training.config import ModelConfig, TrainConfig, apply_overrides, parse_train_args as parse_args
 from training.data import ChunkSampler, FrameStore, drop_task_demos, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
 from training.ema import EMA, ema_decay_at
@@ -42,77 +41,6 @@ MIN_BOUND_WIDTH = 1e-3  # a constant action dim (q01 == q99) still needs high > 
 # Proprio std floor: qx, qy have std ~5e-5 (the gripper stays level), so dividing by it would turn
 # float noise into unit-scale inputs. Units are metres / quaternion components; opening std ~0.02.
 PROPRIO_STD_FLOOR = 1e-2
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    data: Tuple[str, ...] = ()  # HDF5 files and/or LeRobot export folders
-    out_dir: str = "training/runs/default"
-    name: str = "vla-small"  # model name in the manifest
-    steps: int = 3000
-    batch_size: int = 64  # samples (prefixes) per step; the decoder sees batch_size * mask_draws
-    mask_draws: int = 2  # K mask draws per prefix
-    lr: float = 1e-3
-    min_lr: float = 1e-4
-    warmup_steps: int = 100
-    weight_decay: float = 0.05
-    grad_clip: float = 1.0
-    augment: bool = True
-    eval_demos: int = 4  # held-out demos (split_demos)
-    eval_interval: int = 500
-    eval_batches: int = 4  # held-out batches of batch_size for loss / masked accuracy
-    eval_mask_ratio: float = 0.5  # fixed ratio for the held-out masked-token accuracy
-    eval_decode_samples: int = 16  # held-out samples fully decoded (DD, T = 12, greedy)
-    log_interval: int = 10
-    ckpt_interval: int = 500
-    seed: int = 0
-    device: str = "auto"  # auto | cpu | cuda
-    num_threads: int = 0  # torch.set_num_threads; 0 = leave torch's default
-    amp: bool = True  # bf16 autocast on CUDA (ignored on CPU)
-    resume: bool = False
-    # Warm start: a checkpoint whose weights, tokenizer and stats start this run (fresh optimiser,
-    # step 0). Model overrides may add modules (e.g. --keypoints=32); every weight the checkpoint
-    # has must fit the new model. Ignored on --resume (the run's own checkpoint wins).
-    init_from: str = ""
-    stop_step: int = 0  # > 0: stop (with a checkpoint) after this step; the lr schedule still spans `steps`
-    aux_weight: float = 1.0  # weight of the auxiliary goal loss (model --aux_goals > 0; training/goals.py)
-    # Share of each training batch per --data file (same order), e.g. [1, 1] = half from each;
-    # () = every frame equally likely. For mixing many one-frame layout demos (collect --max-steps
-    # 1 --keep-failed) into the demos without them drowning, or vanishing among, the long demos.
-    data_weights: Tuple[float, ...] = ()
-    # Indices (0-based, --data order) of files whose frames are trained on only where the labelled
-    # gripper is open, e.g. DAgger files, whose held-object labels lag the learner (data.ChunkSampler).
-    data_open_only: Tuple[int, ...] = ()
-    # Task ids whose demos are left out of the files at indices data_drop_from (both or neither),
-    # e.g. stacks that older files hold with a retired expert behaviour (data.drop_task_demos).
-    data_drop_tasks: Tuple[str, ...] = ()
-    data_drop_from: Tuple[int, ...] = ()
-    # Pretrain the vision alone: the loss is the auxiliary goal loss of the keypoint head (model
-    # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
-    # A later run warm-starts the policy from it with --init_from.
-    aux_only: bool = False
-    # Share of mask draws whose visible tokens are the network's own one-shot predictions on its most
-    # confident positions instead of the expert's (training/objective.py): trains the decoder on
-    # what the DD decoder feeds it. 0 = off (the plain objective).
-    self_cond: float = 0.0
-    # > 0: an exponential moving average of the weights (training/ema.py) is the model the
-    # checkpoint ships. 0.99 averages over about the last 100 steps.
-    ema_decay: float = 0.0
-
-
-def parse_args(argv) -> Tuple[TrainConfig, dict]:
-    """CLI -> (TrainConfig, ModelConfig overrides). `--resume` alone means `--resume=true`."""
-    argv = ["--resume=true" if a == "--resume" else a for a in argv]
-    raw = parse_cli_overrides(argv)
-    tkeys, mkeys = {f.name for f in fields(TrainConfig)}, {f.name for f in fields(ModelConfig)}
-    for k in raw:
-        if k not in tkeys and k not in mkeys:
-            raise ValueError(f"unknown key {k!r}; train keys: {', '.join(sorted(tkeys))}; "
-                             f"model keys: {', '.join(sorted(mkeys))}")
-    tover = {k: v for k, v in raw.items() if k in tkeys}
-    if isinstance(tover.get("data"), str):
-        tover["data"] = tover["data"].split(",")
-    return apply_overrides(TrainConfig(), tover), {k: v for k, v in raw.items() if k in mkeys}
 
 
 def lr_at(step: int, c: TrainConfig) -> float:
@@ -267,11 +195,11 @@ def main(argv=None) -> dict:
     if store.image_size != mcfg.image_size:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
-    split = split_demos(store, c.eval_demos)
-    train_demos, eval_demos = (drop_task_demos(store, d, c.data_drop_tasks, c.data_drop_from) for d in split)
-    if c.data_drop_tasks:
-        print(f"data_drop_tasks: left out {sum(map(len, split)) - len(train_demos) - len(eval_demos)} demos of "
-              f"{list(c.data_drop_tasks)} from files {list(c.data_drop_from)}", flush=True)
+    kept = drop_task_demos(store, range(len(store.demo_len)), c.data_drop_tasks, c.data_drop_from)
+    if len(kept) < len(store.demo_len):
+        print(f"data_drop_tasks: left out {len(store.demo_len) - len(kept)} demos of {list(c.data_drop_tasks)} "
+              f"from files {list(c.data_drop_from)}", flush=True)
+    train_demos, eval_demos = split_demos(store, c.eval_demos, kept)
     if not 0.0 <= c.self_cond <= 1.0:
         raise ValueError(f"--self_cond is a share of the mask draws, in [0, 1]; got {c.self_cond}")
     if not 0.0 <= c.ema_decay < 1.0:

@@ -61,42 +61,25 @@ class TwoFileSamplerTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             self.sampler(open_only=[2])
 
-
-if __name__ == "__main__":
-    unittest.main()
-
-
-class DropTaskDemosTest(unittest.TestCase):
-    """--data_drop_tasks / --data_drop_from: one file's demos of a task leave; the rest stay."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp()
-        paths = [os.path.join(cls.dir, "old.hdf5"), os.path.join(cls.dir, "new.hdf5")]
-        write_tiny_hdf5(paths[0])
-        write_tiny_hdf5(paths[1], demos_per_task=1, seed=3)
-        cls.store = FrameStore(paths)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.dir)
-
     def test_drops_a_task_from_the_named_files_only(self):
-        store = self.store
-        demos = list(range(len(store.demo_len)))
+        store, demos = self.store, self.demos
         task = store.task_ids[0]
         self.assertGreater(len(set(store.task_ids)), 1)  # another task must survive
         kept = drop_task_demos(store, demos, [task], [0])
         gone = [d for d in demos if d not in kept]
         self.assertTrue(gone)
         self.assertTrue(all(store.task_ids[d] == task and store.demo_source[d] == 0 for d in gone))
-        self.assertTrue(any(store.task_ids[d] == task and store.demo_source[d] == 1 for d in kept))  # new file keeps it
+        self.assertTrue(any(store.task_ids[d] == task and store.demo_source[d] == 1 for d in kept))  # file 1 keeps it
         self.assertEqual(len(kept) + len(gone), len(demos))
         self.assertEqual(drop_task_demos(store, demos, [], []), demos)
 
-    def test_bad_arguments_are_named(self):
-        store, demos = self.store, list(range(len(self.store.demo_len)))
+    def test_drop_task_demos_names_bad_arguments(self):
+        store, demos = self.store, self.demos
         for tasks, files, word in (([store.task_ids[0]], [], "go together"), ([], [0], "go together"),
                                    ([store.task_ids[0]], [2], "out of range"), (["goal/no_such_task"], [0], "no demo")):
             with self.assertRaisesRegex(ValueError, word):
                 drop_task_demos(store, demos, tasks, files)
+
+
+if __name__ == "__main__":
+    unittest.main()
