@@ -11,12 +11,12 @@ from typing import Any, Dict, Sequence, Tuple
 
 
 # Integer fields where 0 switches a feature off (every other integer field must be >= 1).
-ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token", "aux_tcp", "goal_token_slots"})
+ZERO_MEANS_OFF = frozenset({"keypoints", "aux_goals", "aux_layer", "film", "goal_token", "aux_tcp", "goal_token_slots", "aux_yaw", "goal_yaw"})
 # Fields left out of to_dict while at their default (off), so configs and manifests written before
 # they existed stay byte-identical.
 OMIT_AT_DEFAULT = {"proprio_drop": (), "aux_layer": 0, "vision_strides": (), "film": 0, "patch_pool": 1,
                    "aux_source": "prefix", "vision_init": "normal", "goal_token": 0, "aux_tcp": 0,
-                   "goal_order": "plan", "goal_token_slots": 0}
+                   "goal_order": "plan", "goal_token_slots": 0, "aux_yaw": 0, "goal_yaw": 0}
 AUX_SOURCES = ("prefix", "keypoints")
 VISION_INITS = ("normal", "kaiming")
 GOAL_ORDERS = ("plan", "active", "clause")  # how the goal slots are filled (training/goals.py goal_targets)
@@ -112,6 +112,17 @@ class ModelConfig:
     # still trained by the goal loss). 0 = all aux_goals. With goal_order "active", 1 leaves the
     # policy only the goal to work on now, so a two-step task looks to it like two one-step tasks.
     goal_token_slots: int = 0
+    # 1: a training-only head on the prefix (the last token of block aux_layer's output, like
+    # aux_source "prefix") regresses sin, cos of 4 x (the slot-0 goal's cube yaw - the gripper's
+    # yaw) (training/goals.py yaw_targets), so the prefix the action tokens attend to must carry
+    # how far the gripper still has to turn. Needs aux_goals > 0 (it reads the goals sidecars).
+    aux_yaw: int = 0
+    # 1: a small CNN of its own (model.YawNet) reads the wrist frame and predicts that yaw (trained by
+    # the aux_yaw loss, or alone with --yaw_only), and the goal token carries its (sin, cos) through a
+    # zero-initialised map: a warm start begins exactly where it was. Exported in the encoder graph.
+    # Needs goal_token 1 and the wrist camera. (The prefix head of aux_yaw alone did not learn the
+    # yaw in 500 steps; a CNN of its own did: reports/probes/yaw_cnn_session35.py.)
+    goal_yaw: int = 0
 
     @property
     def strides(self) -> Tuple[int, ...]:
@@ -199,6 +210,11 @@ class ModelConfig:
         need(self.goal_token_slots <= self.aux_goals and (self.goal_token_slots == 0 or self.goal_token),
              f"goal_token_slots ({self.goal_token_slots}) is how many of the aux_goals ({self.aux_goals}) slots the "
              f"goal token carries: needs goal_token 1 and at most aux_goals")
+        need(self.aux_yaw in (0, 1), f"aux_yaw must be 0 (off) or 1, got {self.aux_yaw!r}")
+        need(not self.aux_yaw or self.aux_goals > 0, "aux_yaw reads the goals sidecars: set aux_goals > 0")
+        need(self.goal_yaw in (0, 1), f"goal_yaw must be 0 (off) or 1, got {self.goal_yaw!r}")
+        need(not self.goal_yaw or (self.goal_token and "wrist" in self.cameras),
+             "goal_yaw puts the wrist frame's yaw into the goal token: set goal_token 1 and keep the wrist camera")
         need(self.vision_init in VISION_INITS, f"vision_init must be one of {VISION_INITS}, got {self.vision_init!r}")
         need(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.proprio_dim for i in self.proprio_drop)
              and len(set(self.proprio_drop)) == len(self.proprio_drop) < self.proprio_dim,
@@ -299,6 +315,7 @@ class TrainConfig:
     init_from: str = ""
     stop_step: int = 0  # > 0: stop (with a checkpoint) after this step; the lr schedule still spans `steps`
     aux_weight: float = 1.0  # weight of the auxiliary goal loss (model --aux_goals > 0; training/goals.py)
+    aux_yaw_weight: float = 1.0  # weight of the yaw loss inside the auxiliary loss (model --aux_yaw=1)
     # Share of each training batch per --data file (same order), e.g. [1, 1] = half from each;
     # () = every frame equally likely. For mixing many one-frame layout demos (collect --max-steps
     # 1 --keep-failed) into the demos without them drowning, or vanishing among, the long demos.
@@ -314,6 +331,9 @@ class TrainConfig:
     # --aux_source=keypoints), computed from the vision encoders only (no transformer, no actions).
     # A later run warm-starts the policy from it with --init_from.
     aux_only: bool = False
+    # Pretrain the yaw CNN alone (model --goal_yaw=1): the loss is the aux_yaw loss of model.YawNet on
+    # the wrist frames; nothing else changes. A later run warm-starts the policy from it with --init_from.
+    yaw_only: bool = False
     # Share of mask draws whose visible tokens are the network's own one-shot predictions on its most
     # confident positions instead of the expert's (training/objective.py): trains the decoder on
     # what the DD decoder feeds it. 0 = off (the plain objective).

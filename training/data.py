@@ -64,10 +64,12 @@ class FrameStore:
     images[cam] (F, H, W, 3) uint8, proprio (F, 8) float64, actions (F, 7) float64,
     demo_of (F,) demo index, demo_start / demo_len (n_demos,)."""
 
-    def __init__(self, paths: Sequence[str], aux_goals: int = 0, goal_order: str = "plan"):
+    def __init__(self, paths: Sequence[str], aux_goals: int = 0, goal_order: str = "plan", aux_yaw: int = 0):
         if goal_order == "clause" and aux_goals <= 0:
             raise ValueError("goal_order 'clause' needs the goals sidecars: set aux_goals > 0")
-        demos, stats, aux, n_per_path, active = [], [], [], [], []
+        if aux_yaw and aux_goals <= 0:
+            raise ValueError("aux_yaw needs the goals sidecars: set aux_goals > 0")
+        demos, stats, aux, yaw, n_per_path, active = [], [], [], [], [], []
         for p in paths:
             d, s = _load_source(p)
             n_per_path.append(len(d))
@@ -79,12 +81,16 @@ class FrameStore:
                     raise ValueError(f"{p}: --aux_goals needs HDF5 datasets (object states and a goals sidecar), "
                                      f"not a LeRobot export")
                 aux.append(goals.demo_goal_targets(d, p, aux_goals, goal_order))
+                if aux_yaw:
+                    yaw.append(goals.demo_yaw_targets(d, p, goal_order))
                 if goal_order == "clause":
                     active += goals.demo_active_goals(d, p)
             demos += d
             stats.append(s)
         # Auxiliary goal targets per frame (training/goals.py), or None: (F, 6 G) values, (F, 6 G) validity.
         self.aux = (np.concatenate([a for a, _ in aux]), np.concatenate([v for _, v in aux])) if aux else None
+        # With aux_yaw: (F, 2) sin, cos of 4 x the yaw still to turn, (F,) validity (goals.yaw_targets), or None.
+        self.yaw = (np.concatenate([a for a, _ in yaw]), np.concatenate([v for _, v in yaw])) if yaw else None
         self.paths = list(paths)
         self.demo_source = np.concatenate([np.full(n, i, np.int64) for i, n in enumerate(n_per_path)])
         self.instructions = [d["instruction"] for d in demos]
@@ -185,7 +191,7 @@ class ChunkSampler:
 
     def __init__(self, store: FrameStore, demos: Sequence[int], tok, chunk_len: int, bins: int,
                  stats: Dict, cameras: Sequence[str], source_weights: Optional[Sequence[float]] = None,
-                 open_only: Sequence[int] = ()):
+                 open_only: Sequence[int] = (), yaw_only: bool = False):
         self.store, self.chunk_len, self.cameras = store, chunk_len, list(cameras)
         self.frames = np.concatenate([np.arange(store.demo_start[d], store.demo_start[d] + store.demo_len[d])
                                       for d in demos]) if len(demos) else np.zeros(0, np.int64)
@@ -201,6 +207,10 @@ class ChunkSampler:
             src = store.demo_source[store.demo_of[self.frames]]
             closed = np.isin(src, list(open_only)) & (store.actions[self.frames, GRIPPER_DIM] > 0)
             self.frames = self.frames[~closed]
+        if yaw_only:  # --yaw_only: only the frames with a yaw target (goals.yaw_targets)
+            if store.yaw is None:
+                raise ValueError("yaw_only: the frame store has no yaw targets (model aux_yaw = 1)")
+            self.frames = self.frames[store.yaw[1][self.frames] > 0]
         # Sampling CDF over self.frames (None = uniform): each file's weight spread over its frames here.
         self.cdf = None
         if source_weights is not None and len(self.frames):
@@ -268,6 +278,7 @@ class ChunkSampler:
                 "aux_tcp": np.tile(self.store.proprio[f, :3] / goals.GOAL_SCALE, (1, self.store.aux[0].shape[1] // 3)
                                    ).astype(np.float32)}
                if self.store.aux is not None else {}),
+            **({"yaw": self.store.yaw[0][f], "yaw_valid": self.store.yaw[1][f]} if self.store.yaw is not None else {}),
         }
 
 

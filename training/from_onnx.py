@@ -95,9 +95,10 @@ def rebuild(model_dir: str) -> dict:
         raise ValueError(f"{model_dir}/manifest.json: training.config is missing, so the model's shape is unknown")
     # The training-only auxiliary goal head is not exported, so it cannot come back: the rebuilt model
     # has none (a warm start with --aux_goals gives it a fresh one). With goal_token the encoder runs
-    # the head, so it comes back with the rest.
+    # the head, so it comes back with the rest. The yaw head (aux_yaw) is training-only always.
     keep_head = bool(training["config"].get("goal_token"))
-    cfg = config_from_dict({**training["config"], **({} if keep_head else {"aux_goals": 0}), "aux_layer": 0})
+    cfg = config_from_dict({**training["config"], **({} if keep_head else {"aux_goals": 0}), "aux_layer": 0,
+                            "aux_yaw": 0})
     with open(os.path.join(model_dir, m["tokenizer"]["file"])) as f:
         tok = Tokenizer(json.load(f))
     probe = probe_model(cfg)

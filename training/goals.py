@@ -118,8 +118,10 @@ HELD_RADIUS = 0.035
 
 
 def object_kind(obj_id: str) -> str:
-    """"red_cube" -> "cube", "bowl" -> "bowl": scene ids end in their kind (src/tasks/scene.ts)."""
-    kind = obj_id.rsplit("_", 1)[-1]
+    """"red_cube" -> "cube", "bowl" -> "bowl", "pink_cube_2" -> "cube": scene ids end in their kind,
+    or in their kind and a number where a scene holds several alike (src/tasks/spatial.ts)."""
+    parts = obj_id.split("_")
+    kind = parts[-2] if len(parts) > 2 and parts[-1].isdigit() else parts[-1]
     if kind not in DEFAULT_SIZE:
         raise ValueError(f"object id {obj_id!r} does not end in a kind ({sorted(DEFAULT_SIZE)})")
     return kind
@@ -230,6 +232,76 @@ def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarr
         out[frames[ok], sl] = per_goal[g[ok], frames[ok]]
         valid[frames[ok], sl] = 1.0
     return out, valid
+
+
+YAW_FOLD = 4  # a cube looks the same every quarter turn: the yaw target is sin, cos of 4 x the angle
+# The yaw target counts only with the fingers open and the cube this close (xy, metres) to the TCP:
+# the approach and the descent, where the wrist camera shows the cube and the turn decides the grasp.
+YAW_NEAR = 0.06
+
+
+def yaw_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int,
+                proprio: np.ndarray, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
+    """-> (targets (T, 2) float32, valid (T,) float32): (sin, cos) of YAW_FOLD x (cube yaw - gripper
+    yaw) for the object of the goal in slot 0 (goal_targets' slot 0 under the same order), the angle
+    the gripper must still turn to hold that cube square across two faces (src/expert/grasp.ts
+    graspableNow compares the same two yaws). Valid only where that object is a cube and the goal
+    is not a push (a round object, or a pushed cube, needs no particular yaw), with the fingers open
+    and the cube within YAW_NEAR of the TCP in xy."""
+    proprio = np.asarray(proprio, np.float64)
+    T = len(proprio)
+    goals = list(goals)
+    if order == "active" and len(goals) > 1:
+        first = active_goal(goals_met(goals, objects, states, n_joints, proprio))
+    elif order == "clause" and len(goals) > 1:
+        first = subtasks.clause_indices(proprio[:, -1], len(goals))
+    else:
+        first = np.zeros(T, np.int64)
+    poses = object_poses(np.asarray(states, np.float64), n_joints, len(objects))
+    index = {o: i for i, o in enumerate(objects)}
+    tcp_yaw = yaw_of(proprio[:, 3:7])
+    out = np.zeros((T, 2), np.float32)
+    valid = np.zeros(T, np.float32)
+    frames = np.arange(T)
+    for g, goal in enumerate(goals):
+        obj_id = goal["top"] if goal["type"] == "stacked" else goal["object"]
+        at = first == g
+        if goal["type"] == "pushed" or object_kind(obj_id) != "cube" or not at.any():
+            continue
+        pose = poses[:, object_slot(index, obj_id)]
+        at &= (proprio[:, 7] >= HELD_OPENING) & (np.hypot(*(pose[:, :2] - proprio[:, :2]).T) < YAW_NEAR)
+        d = YAW_FOLD * (yaw_of(pose[:, 3:]) - tcp_yaw)
+        out[frames[at]] = np.stack([np.sin(d), np.cos(d)], axis=1)[at]
+        valid[frames[at]] = 1.0
+    return out, valid
+
+
+def demo_yaw_targets(demos: List[dict], path: str, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
+    """yaw_targets of every frame of one HDF5 file's demos (read_demo dicts), concatenated."""
+    side = load_goals(path)
+    outs, valids = [], []
+    for d in demos:
+        g = _sidecar_entry(side, d, path)
+        o, v = yaw_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1], d["proprio"], order)
+        outs.append(o)
+        valids.append(v)
+    return np.concatenate(outs), np.concatenate(valids)
+
+
+def yaw_loss(pred: torch.Tensor, b: dict) -> torch.Tensor:
+    """Mean squared error of the (sin, cos) yaw prediction (B, 2) over the valid frames."""
+    per = ((pred - b["yaw"]) ** 2).sum(1) * b["yaw_valid"]
+    return per.sum() / b["yaw_valid"].sum().clamp(min=1.0)
+
+
+def yaw_error_deg(pred: torch.Tensor, b: dict) -> Tuple[float, int]:
+    """(sum of |angle error| in degrees of the cube-to-gripper yaw, folded to +-45, number of valid
+    frames) for pred (B, 2) against b["yaw"]."""
+    a = torch.atan2(pred[:, 0], pred[:, 1])
+    t = torch.atan2(b["yaw"][:, 0], b["yaw"][:, 1])
+    err = torch.remainder(a - t + np.pi, 2 * np.pi) - np.pi  # wrapped, in folded radians
+    sel = b["yaw_valid"] > 0
+    return float((err[sel].abs() * 180 / np.pi / YAW_FOLD).sum()), int(sel.sum())
 
 
 def _sidecar_entry(side: Dict[str, dict], d: dict, path: str) -> dict:

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from training.config import ModelConfig
 from training.goals import GOAL_SCALE
+from training.vision import YAW_GAIN, SpatialSoftmax, VisionEncoder, YawNet  # noqa: F401 (SpatialSoftmax: older probes import it here)
 
 KV = Tuple[torch.Tensor, torch.Tensor]  # per layer: keys, values, each (B, n_head, T, head_dim)
 # Additive attention bias for padding keys. Finite (not -inf) so a fully padded row stays NaN-free.
@@ -80,92 +81,6 @@ class Block(nn.Module):
         return x, kv
 
 
-class SpatialSoftmax(nn.Module):
-    """K keypoints from a feature map (Levine et al. 2016): per keypoint map, a softmax over all
-    h*w cells (learned temperature) and the expected (x, y) in [-1, 1] (x to the right, y down).
-    Export-friendly: a reshape, a softmax and a matmul with a constant coordinate grid."""
-
-    def __init__(self, c_in: int, k: int, side: int):
-        super().__init__()
-        self.net = nn.Sequential(nn.Conv2d(c_in, c_in, 3, padding=1), nn.GELU(), nn.Conv2d(c_in, k, 1))
-        self.log_temp = nn.Parameter(torch.zeros(1))
-        lin = torch.linspace(-1.0, 1.0, side)
-        ys, xs = torch.meshgrid(lin, lin, indexing="ij")  # row-major cells, as flatten(2) orders them
-        self.register_buffer("grid", torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1), persistent=False)
-
-    def reset_parameters(self):
-        """Unit-scale keypoint logits from the start (the 0.02-std init of the rest of the model
-        gives logits of ~1e-3 and a flat softmax that barely learns)."""
-        nn.init.kaiming_normal_(self.net[0].weight, nonlinearity="relu")
-        nn.init.normal_(self.net[2].weight, std=self.net[2].in_channels ** -0.5)
-        nn.init.zeros_(self.net[0].bias)
-        nn.init.zeros_(self.net[2].bias)
-
-    def forward(self, f):  # f (B, c, h, w) -> (B, 2K): x0, y0, x1, y1, ...
-        mu = f.mean(dim=(1, 2, 3), keepdim=True)  # normalise the input's scale per image
-        f = (f - mu) * torch.rsqrt(((f - mu) ** 2).mean(dim=(1, 2, 3), keepdim=True) + 1e-5)
-        m = self.net(f).flatten(2)  # (B, K, h*w)
-        attn = F.softmax(m * torch.exp(self.log_temp), dim=-1)
-        return (attn @ self.grid).flatten(1)  # (B, K, 2) -> (B, 2K)
-
-
-class VisionEncoder(nn.Module):
-    """A few 3x3 convs (stride 2 each, or cfg.vision_strides); every cell of the last feature map
-    (average-pooled by cfg.patch_pool) is one patch token. With cfg.film, each conv's output
-    channels are scaled and shifted by the instruction before its activation (FiLM). With
-    cfg.keypoints > 0, one more token: spatial-softmax keypoints of the feature map after conv
-    cfg.keypoint_layer, through a small MLP whose last layer starts at zero (so keypoints added to a
-    trained model start as one constant token and grow in from there)."""
-
-    def __init__(self, cfg: ModelConfig):
-        super().__init__()
-        layers, c_in = [], 3
-        for c_out, stride in zip(cfg.vision_channels, cfg.strides):
-            layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1), nn.GELU()]
-            c_in = c_out
-        self.convs = nn.Sequential(*layers)  # conv i is convs[2 i], its activation convs[2 i + 1]
-        self.pool, self.use_film = cfg.patch_pool, bool(cfg.film)
-        if cfg.film:  # per conv: instruction vector (C) -> (gamma, beta) over its channels
-            self.film = nn.ModuleList([nn.Linear(cfg.n_embd, 2 * c) for c in cfg.vision_channels])
-        self.proj = nn.Linear(c_in, cfg.n_embd)
-        self.pos = nn.Parameter(torch.zeros(1, cfg.n_patches, cfg.n_embd))
-        self.kp_at = cfg.keypoint_layer - 1 if cfg.keypoints > 0 else -1
-        if cfg.keypoints > 0:
-            self.keypoints = SpatialSoftmax(cfg.vision_channels[self.kp_at], cfg.keypoints,
-                                            cfg.map_side(cfg.keypoint_layer))
-            self.kp_mlp = nn.Sequential(nn.Linear(2 * cfg.keypoints, cfg.n_embd), nn.GELU(),
-                                        nn.Linear(cfg.n_embd, cfg.n_embd))
-            self.kp_pos = nn.Parameter(torch.zeros(1, 1, cfg.n_embd))
-
-    def forward(self, img, instr=None):  # img (B, 3, H, W), normalised per the manifest; instr (B, C) with film
-        f, kp = img, None
-        for i in range(0, len(self.convs), 2):
-            f = self.convs[i](f)  # (B, c, h, w)
-            if self.use_film:
-                gamma, beta = self.film[i // 2](instr).chunk(2, dim=1)  # (B, c) each
-                f = f * (1.0 + gamma[:, :, None, None]) + beta[:, :, None, None]
-            f = self.convs[i + 1](f)
-            if i // 2 == self.kp_at:
-                kp = self.kp_mlp(self.keypoints(f)).unsqueeze(1) + self.kp_pos  # (B, 1, C)
-        if self.pool > 1:
-            f = F.avg_pool2d(f, self.pool)
-        f = f.flatten(2).transpose(1, 2)  # (B, h*w, c), row-major patches
-        patches = self.proj(f) + self.pos  # (B, P_img, C)
-        return patches if kp is None else torch.cat([patches, kp], dim=1)  # (B, P_img [+ 1], C)
-
-    def init_keypoints(self):
-        if self.kp_at >= 0:
-            self.keypoints.reset_parameters()
-            nn.init.zeros_(self.kp_mlp[2].weight)
-            nn.init.zeros_(self.kp_mlp[2].bias)
-
-    def init_film(self):
-        """FiLM starts as the identity (gamma = beta = 0), so adding it changes nothing at step 0."""
-        for lin in (self.film if self.use_film else []):
-            nn.init.zeros_(lin.weight)
-            nn.init.zeros_(lin.bias)
-
-
 class VLA(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -193,6 +108,11 @@ class VLA(nn.Module):
                                           nn.Linear(2 * C, 6 * cfg.aux_goals))
         elif cfg.aux_goals > 0:  # training only (training/goals.py); not in the exported graphs
             self.aux_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 6 * cfg.aux_goals))
+        if cfg.goal_yaw:  # the wrist frame's yaw into the goal token (config.goal_yaw); exported
+            self.yaw_net = YawNet(cfg.image_size)
+            self.yaw_proj = nn.Linear(2, C, bias=False)
+        elif cfg.aux_yaw:  # training only (config.aux_yaw); not in the exported graphs
+            self.yaw_head = nn.Sequential(nn.LayerNorm(C), nn.Linear(C, 2))
         if cfg.aux_tcp:  # the gripper's position into the keypoint head (config.aux_tcp), zero at the start
             self.aux_tcp_in = nn.Linear(3, 2 * C, bias=False)
             self.aux_tcp_out = nn.Linear(3, 6 * cfg.aux_goals, bias=False)
@@ -206,6 +126,9 @@ class VLA(nn.Module):
         if cfg.aux_tcp:
             nn.init.zeros_(self.aux_tcp_in.weight)
             nn.init.zeros_(self.aux_tcp_out.weight)
+        if cfg.goal_yaw:
+            self.yaw_net.reset_parameters()
+            nn.init.zeros_(self.yaw_proj.weight)
         if cfg.vision_init == "kaiming":  # PyTorch's own conv init, which keeps the features' scale
             for m in self.vision.modules():
                 if isinstance(m, nn.Conv2d):
@@ -226,7 +149,8 @@ class VLA(nn.Module):
     def num_params(self) -> int:
         """Parameters of the deployed model: the training-only auxiliary head is not counted."""
         return sum(p.numel() for n, p in self.named_parameters()
-                   if self.cfg.goal_token or not n.startswith(("aux_head.", "aux_tcp_")))
+                   if not n.startswith("yaw_head.")
+                   and (self.cfg.goal_token or not n.startswith(("aux_head.", "aux_tcp_"))))
 
     def set_proprio_stats(self, mean: Sequence[float], std: Sequence[float]) -> None:
         """goal_token / aux_tcp: the normalisation the runtime applies to proprio (the manifest's), so
@@ -294,21 +218,27 @@ class VLA(nn.Module):
         return instr, [enc(img, instr) for enc, img in zip(self.vision, images)]
 
     def encode_prefix(self, images: Sequence[torch.Tensor], input_ids, attention_mask, proprio,
-                      return_hidden: bool = False):
+                      return_hidden: bool = False, return_state: bool = False):
         """images: one (B, 3, H, W) float tensor per camera in cfg.cameras order; input_ids,
         attention_mask (B, L) int64; proprio (B, proprio_dim), normalised.
         Returns (cache, prefix_mask): cache is a list of per-layer (k, v), each
         (B, n_head, P, head_dim); prefix_mask (B, P) float, 1 = real token, 0 = padding.
         return_hidden: also what the auxiliary head reads: the prefix state (B, P, C), the last
         block's output or with cfg.aux_layer = L > 0 block L's output; with aux_source "keypoints"
-        aux_features (B, (n_cam + 1) C) instead."""
+        aux_features (B, (n_cam + 1) C) instead. return_state: (cache, prefix_mask, hidden, state),
+        state being that block output whatever the aux_source, or with goal_yaw the yaw CNN's (B, 2)
+        prediction (what predict_yaw reads)."""
         B = input_ids.size(0)
         instr, parts = self.encode_vision(images, input_ids, attention_mask)  # (B, P_img, C) each
         kp_hidden = (self.aux_features(parts, input_ids, attention_mask, instr, proprio)
                      if (return_hidden and self.cfg.aux_source == "keypoints") or self.cfg.goal_token else None)
+        yaw = self.yaw_net(images[self.cfg.cameras.index("wrist")]) if self.cfg.goal_yaw else None
         parts.append(self.instr_emb(input_ids) + self.instr_pos)  # (B, L, C)
         if self.cfg.goal_token:  # from the full proprio: the gripper's x, y enter only relative to the goals
-            parts.append(self.goal_proj(self.goal_vector(self.goal_head(kp_hidden), proprio)).unsqueeze(1))
+            goal = self.goal_proj(self.goal_vector(self.goal_head(kp_hidden), proprio))
+            if yaw is not None:  # detached, as the goal points are: only the yaw loss trains the CNN
+                goal = goal + self.yaw_proj(YAW_GAIN * yaw.detach())
+            parts.append(goal.unsqueeze(1))
         if self.cfg.proprio_drop:
             proprio = proprio * self.proprio_keep  # dropped inputs are 0 whatever the runtime sends
         parts.append(self.proprio_proj(proprio).unsqueeze(1))  # (B, 1, C)
@@ -324,9 +254,19 @@ class VLA(nn.Module):
             cache.append(kv)
             if i + 1 == read_at:
                 hidden = x
+        state = yaw if yaw is not None else hidden  # goal_yaw: the CNN's yaw; else block aux_layer's output
         if kp_hidden is not None:
             hidden = kp_hidden
+        if return_state:
+            return cache, prefix_mask, hidden, state
         return (cache, prefix_mask, hidden) if return_hidden else (cache, prefix_mask)
+
+    def predict_yaw(self, state):
+        """config.aux_yaw: encode_prefix's state -> (B, 2) sin, cos of YAW_FOLD x the yaw the gripper
+        still has to turn (training/goals.py yaw_targets): with goal_yaw the yaw CNN's own output,
+        else read from the last prefix token (proprio), which attends to every camera and
+        instruction token."""
+        return state if self.cfg.goal_yaw else self.yaw_head(state[:, -1])
 
     def predict_goals(self, hidden):
         """encode_prefix's hidden -> (B, 6 * aux_goals) goal points (training/goals.py). aux_source

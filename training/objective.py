@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from training.goals import goal_loss
+from training.goals import goal_loss, yaw_loss
 from training.model import VLA
 
 
@@ -62,12 +62,14 @@ def self_condition(model: VLA, cache, prefix_mask, m: torch.Tensor, targets: tor
     return tokens, m_new
 
 
-def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows: Optional[np.ndarray] = None):
+def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows: Optional[np.ndarray] = None,
+                yaw_weight: float = 1.0):
     """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
     self_cond_rows: None, or (B*K,) bool, the draws whose visible tokens are the network's own
     (module docstring). Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on
     unmasked, aux_loss): aux_loss is the goal-point loss (smooth L1 over valid values,
-    training/goals.py) or None when the model has no auxiliary head or the batch no goal targets."""
+    training/goals.py), plus yaw_weight x the yaw loss with model aux_yaw (goals.yaw_loss), or None
+    when the model has no auxiliary head or the batch no goal targets."""
     cfg = model.cfg
     K = masks.shape[0] // b["targets"].size(0)
     targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
@@ -76,16 +78,20 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows
     # on input and left out of the loss.
     tokens = torch.where(m | (targets < 0), torch.full_like(targets, cfg.mask_id), targets)
     with_aux = cfg.aux_goals > 0 and "aux" in b
+    with_yaw = bool(cfg.aux_yaw) and "yaw" in b
     with autocast():
-        cache, prefix_mask, hidden = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"],
-                                                         b["proprio"], return_hidden=True)
+        cache, prefix_mask, hidden, state = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"],
+                                                                b["proprio"], return_hidden=True, return_state=True)
         if self_cond_rows is not None and self_cond_rows.any():
             rows = torch.from_numpy(self_cond_rows).to(targets.device)
             tokens, m = self_condition(model, cache, prefix_mask, m, targets, rows)  # no_grad inside
         logits = model.decode_actions(tokens, cache, prefix_mask)[..., : cfg.bins].float()  # (B*K, N, bins)
         pred = model.predict_goals(hidden).float() if with_aux else None  # (B, 6 G)
+        yaw = model.predict_yaw(state).float() if with_yaw else None  # (B, 2)
     t = torch.where(m, targets, torch.full_like(targets, -100))
     aux_loss = goal_loss(model, b, pred) if pred is not None else None
+    if yaw is not None:
+        aux_loss = yaw_weight * yaw_loss(yaw, b) + (aux_loss if aux_loss is not None else 0.0)
     if bool((t >= 0).any()):
         loss = F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100)
     else:  # no labelled masked position in the batch (mean over nothing would be NaN)

@@ -32,7 +32,7 @@ from training.config import ModelConfig, TrainConfig, apply_overrides, parse_tra
 from training.data import ChunkSampler, FrameStore, drop_task_demos, images_to_model, split_demos
 from training.decoding import Rng, decode, make_settings
 from training.ema import EMA, ema_decay_at
-from training.goals import goal_loss
+from training.goals import goal_loss, yaw_error_deg, yaw_loss
 from training.objective import draw_masks, masked_loss
 from training.model import VLA
 from training.tokenizer import Tokenizer, build_tokenizer
@@ -66,6 +66,13 @@ def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     return goal_loss(model, b, pred)
 
 
+def yaw_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
+    """--yaw_only: the yaw loss of the yaw CNN (model --goal_yaw=1) alone, from the wrist frames."""
+    with autocast():
+        pred = model.yaw_net(b["images"][model.cfg.cameras.index("wrist")]).float()
+    return yaw_loss(pred, b)
+
+
 @torch.no_grad()
 def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> dict:
     """Held-out loss (cosine masks), masked-token accuracy at eval_mask_ratio, full DD decode
@@ -73,18 +80,33 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     model.eval()
     rng = np.random.default_rng(12345)
     N = model.cfg.n_action_tokens
+    if c.yaw_only:
+        err, n, losses = 0.0, 0, []
+        for _ in range(c.eval_batches):
+            b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
+            losses.append(yaw_only_loss(model, b, autocast).item())
+            e, k = yaw_error_deg(model.yaw_net(b["images"][model.cfg.cameras.index("wrist")]).float(), b)
+            err, n = err + e, n + k
+        model.train()
+        return {"eval_yaw_loss": float(np.mean(losses)), **({"eval_yaw_err_deg": err / n} if n else {})}
     if c.aux_only:
         aux = [aux_only_loss(model, to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device),
                              autocast).item() for _ in range(c.eval_batches)]
         model.train()
         return {"eval_aux_loss": float(np.mean(aux))}
-    losses, aux_losses, correct, total = [], [], 0, 0
+    losses, aux_losses, correct, total, yaw_err, yaw_n = [], [], 0, 0, 0.0, 0
     for _ in range(c.eval_batches):
         b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
-        loss, _, _, aux = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast)
+        loss, _, _, aux = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast, yaw_weight=c.aux_yaw_weight)
         losses.append(loss.item())
         if aux is not None:
             aux_losses.append(aux.item())
+        if model.cfg.aux_yaw and "yaw" in b:
+            with autocast():
+                state = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"],
+                                            return_state=True)[3]
+            e, n = yaw_error_deg(model.predict_yaw(state).float(), b)
+            yaw_err, yaw_n = yaw_err + e, yaw_n + n
         _, logits, t, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
         sel = t >= 0
         correct += (logits.argmax(-1)[sel] == t[sel]).sum().item()
@@ -114,7 +136,9 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     return {"eval_loss": float(np.mean(losses)), "eval_masked_acc": correct / max(1, total),
             "eval_decode_acc": dec_ok / max(1, dec_n),
             "eval_decode_bin_err": bin_err / max(1, err_n),
-            **({"eval_aux_loss": float(np.mean(aux_losses))} if aux_losses else {})}
+            **({"eval_aux_loss": float(np.mean(aux_losses))} if aux_losses else {}),
+            # mean |error| of the predicted yaw still to turn, degrees (folded to +-45; 22.5 = chance)
+            **({"eval_yaw_err_deg": yaw_err / yaw_n} if yaw_n else {})}
 
 
 def load_warm_start(model: VLA, state: dict) -> None:
@@ -173,7 +197,7 @@ def main(argv=None) -> dict:
     t0 = time.time()
     cfg_src = ck["config"] if ck is not None else {**(init["config"] if init is not None else {}), **model_over}
     store = FrameStore(c.data, aux_goals=int(cfg_src.get("aux_goals", 0)),
-                       goal_order=cfg_src.get("goal_order", "plan"))
+                       goal_order=cfg_src.get("goal_order", "plan"), aux_yaw=int(cfg_src.get("aux_yaw", 0)))
     if ck is not None:  # the checkpoint's tokenizer, stats and model config win (same dataset assumed)
         tok, stats, mcfg = Tokenizer(ck["tokenizer"]), ck["stats"], apply_overrides(ModelConfig(), ck["config"])
     elif init is not None:  # warm start: its tokenizer and stats (the weights were trained with them)
@@ -192,6 +216,10 @@ def main(argv=None) -> dict:
     if c.aux_only and (mcfg.aux_goals <= 0 or mcfg.aux_source != "keypoints"):
         raise ValueError("--aux_only trains the keypoint goal head alone: set --aux_goals=G (>= 1) and "
                          "--aux_source=keypoints (with --keypoints=K)")
+    if c.yaw_only and not (mcfg.goal_yaw and mcfg.aux_yaw):
+        raise ValueError("--yaw_only trains the yaw CNN alone: set --goal_yaw=1 (with --aux_yaw=1 and --goal_token=1)")
+    if c.yaw_only and c.aux_only:
+        raise ValueError("--yaw_only and --aux_only each train one part alone; pick one")
     if store.image_size != mcfg.image_size:
         raise ValueError(f"dataset images are {store.images['agentview'].shape[1:3]} but image_size = "
                          f"{mcfg.image_size}; collect with --size {mcfg.image_size}x{mcfg.image_size} or set --image_size")
@@ -206,9 +234,13 @@ def main(argv=None) -> dict:
         raise ValueError(f"--ema_decay is a decay per step, in [0, 1); got {c.ema_decay}")
     if c.data_weights and len(c.data_weights) != len(c.data):
         raise ValueError(f"--data_weights has {len(c.data_weights)} numbers for {len(c.data)} --data files")
-    mk = lambda demos, w=None, o=(): ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w, o)  # noqa: E731
+    mk = lambda demos, w=None, o=(): ChunkSampler(store, demos, tok, mcfg.chunk_len, mcfg.bins, stats, mcfg.cameras, w, o,  # noqa: E731
+                                                  c.yaw_only)
     train_s = mk(train_demos, c.data_weights or None, c.data_open_only)
     eval_s = mk(eval_demos) if eval_demos else None
+    if eval_s is not None and len(eval_s) == 0:  # e.g. --yaw_only with held-out demos that have no yaw target
+        print("held-out demos have no frames to evaluate on: no held-out evaluation", flush=True)
+        eval_s = None
     print(f"data: {len(store.demo_len)} demos, {store.n_frames} frames ({len(train_s)} train, "
           f"{0 if eval_s is None else len(eval_s)} held out in demos {eval_demos}); vocab {tok.vocab_size}; "
           f"loaded in {time.time() - t0:.1f}s", flush=True)
@@ -289,13 +321,13 @@ def main(argv=None) -> dict:
         for g in opt.param_groups:
             g["lr"] = lr
         b = to_device(train_s.batch(rng, c.batch_size, c.augment), train_s, device)
-        if c.aux_only:
+        if c.aux_only or c.yaw_only:
             masks, aux_loss = np.zeros((1, 1), bool), None
-            loss = aux_only_loss(model, b, autocast)
+            loss = aux_only_loss(model, b, autocast) if c.aux_only else yaw_only_loss(model, b, autocast)
         else:
             masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
             sc = rng.random(len(masks)) < c.self_cond if c.self_cond > 0 else None
-            loss, _, _, aux_loss = masked_loss(model, b, masks, autocast, sc)
+            loss, _, _, aux_loss = masked_loss(model, b, masks, autocast, sc, c.aux_yaw_weight)
         opt.zero_grad(set_to_none=True)
         (loss if aux_loss is None else loss + c.aux_weight * aux_loss).backward()
         if c.grad_clip > 0:

@@ -8,7 +8,7 @@ import unittest
 import numpy as np
 
 from training.goals import (GOAL_SCALE, active_goal, demo_goal_targets, goal_targets, goals_met, goals_path,
-                            load_goals)
+                            load_goals, object_kind, yaw_targets, YAW_NEAR)
 
 
 def states_of(positions, n_joints=2):
@@ -152,3 +152,58 @@ class GoalTargetsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def yaw_quat(yaw):
+    """Rotation about z by `yaw` -> quaternion [x, y, z, w]."""
+    return [0.0, 0.0, np.sin(yaw / 2), np.cos(yaw / 2)]
+
+
+class YawTargetsTest(unittest.TestCase):
+    """model aux_yaw: sin, cos of 4 x (cube yaw - gripper yaw) for slot 0's object, cubes only."""
+
+    def setUp(self):
+        self.objects = ["bowl", "pink_cube_2", "yellow_cylinder"]
+        cube_yaw = np.radians([30.0, 30.0 + 90.0, 10.0, 10.0])
+        tcp_yaw = np.radians([0.0, 0.0, 10.0, 25.0])
+        T = len(cube_yaw)
+        pos = np.tile([[0.0, 0.0, 0.024], [0.1, 0.0, 0.02], [-0.1, 0.0, 0.025]], (T, 1, 1))
+        quat = np.array([[[0, 0, 0, 1], yaw_quat(c), [0, 0, 0, 1]] for c in cube_yaw])
+        self.states = np.concatenate([np.zeros((T, 2)), np.concatenate([pos, quat], 2).reshape(T, 21)], 1)
+        self.proprio = np.concatenate([np.tile([0.1, 0.0, 0.14], (T, 1)), [yaw_quat(t) for t in tcp_yaw],
+                                       np.full((T, 1), 0.08)], 1)
+
+    def test_a_cube_is_folded_to_a_quarter_turn_relative_to_the_gripper(self):
+        goals = [{"type": "in", "object": "pink_cube_2", "receptacle": "bowl"}]
+        y, v = yaw_targets(goals, self.objects, self.states, 2, self.proprio)
+        want = np.radians(4 * np.array([30.0, 120.0, 0.0, -15.0]))
+        np.testing.assert_allclose(y, np.stack([np.sin(want), np.cos(want)], 1), atol=1e-6)
+        np.testing.assert_array_equal(v, 1)
+        np.testing.assert_allclose(y[0], y[1], atol=1e-6)  # a quarter turn looks the same
+
+    def test_only_the_open_approach_near_the_cube_has_a_target(self):
+        goals = [{"type": "in", "object": "pink_cube_2", "receptacle": "bowl"}]
+        p = self.proprio.copy()
+        p[1, 7] = 0.05  # holding
+        p[2, 0] = 0.1 + YAW_NEAR + 0.01  # too far in x
+        _, v = yaw_targets(goals, self.objects, self.states, 2, p)
+        np.testing.assert_array_equal(v, [1, 0, 0, 1])
+
+    def test_round_objects_and_pushes_have_no_target(self):
+        for goal in ({"type": "in", "object": "yellow_cylinder", "receptacle": "bowl"},
+                     {"type": "pushed", "object": "pink_cube_2", "region": {"xMin": 0, "xMax": 1, "yMin": 0, "yMax": 1}}):
+            y, v = yaw_targets([goal], self.objects, self.states, 2, self.proprio)
+            np.testing.assert_array_equal(v, 0)
+            np.testing.assert_array_equal(y, 0)
+
+    def test_clause_order_follows_the_clause_in_force(self):
+        goals = [{"type": "in", "object": "yellow_cylinder", "receptacle": "bowl"},
+                 {"type": "lifted", "object": "pink_cube_2", "height": 0.08}]
+        p = self.proprio.copy()
+        p[:, 7] = [0.08, 0.05, 0.05, 0.08]  # holds the cylinder at 1-2, lets go at 3: clause 2 from there
+        y, v = yaw_targets(goals, self.objects, self.states, 2, p, order="clause")
+        np.testing.assert_array_equal(v, [0, 0, 0, 1])
+        np.testing.assert_allclose(y[3], [np.sin(np.radians(-60.0)), np.cos(np.radians(-60.0))], atol=1e-6)
+        self.assertEqual(object_kind("pink_cube_2"), "cube")
+        with self.assertRaises(ValueError):
+            object_kind("cube_7_x")

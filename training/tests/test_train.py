@@ -69,6 +69,8 @@ def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False,
                 for key in ("agentview_rgb", "eye_in_hand_rgb"):
                     obs[key] = rng.integers(0, 256, (T, size, size, 3), dtype=np.uint8)
                 prop = rng.normal(0, 0.1, (T, 8))
+                if with_objects:
+                    prop[:, 7] = 0.08  # fingers open over the cube (its xy below): every frame has a yaw target
                 acts = np.concatenate([rng.normal(0, 0.01, (T, 6)), np.sign(rng.normal(size=(T, 1)))], 1)
                 for key, shape in (("ee_states", 6), ("ee_pos", 3), ("ee_ori", 3), ("gripper_states", 2),
                                    ("joint_states", 7)):
@@ -77,6 +79,8 @@ def write_tiny_hdf5(path, demos_per_task=3, size=16, seed=0, with_objects=False,
                 g["actions"], g["rewards"], g["dones"] = acts, np.zeros(T), np.zeros(T, np.uint8)
                 n_obj = len(OBJECTS) if with_objects else 0
                 g["states"] = np.concatenate([np.zeros((T, 7)), rng.normal(0, 0.1, (T, 7 * n_obj))], 1)
+                if with_objects:
+                    g["states"][:, 7:9] = prop[:, :2]
                 sidecar[f"demo_{i}"] = {"task_id": task_id, "seed": i, "objects": OBJECTS,
                                         "goals": [{"type": "in", "object": "cube", "receptacle": "bowl"}]}
                 acts_all.append(acts)
@@ -305,8 +309,10 @@ class TrainSmokeTest(unittest.TestCase):
                               "--eval_interval=2", "--eval_batches=1", "--eval_decode_samples=2", "--log_interval=1",
                               "--warmup_steps=1", "--num_threads=1", "--steps=2", f"--out_dir={os.path.join(d, 'run')}",
                               "--film=1", "--vision_strides=[2,1]", "--patch_pool=2", "--keypoints=2",
-                              "--aux_goals=1", "--aux_layer=1"] + TINY)
+                              "--aux_goals=1", "--aux_layer=1", "--aux_yaw=1"] + TINY)
             c = torch.load(out["checkpoint"])
+            self.assertTrue(any(k.startswith("yaw_head.") for k in c["model"]))
+            self.assertTrue(0.0 <= out["last_eval"]["eval_yaw_err_deg"] <= 45.0)  # the tiny demos' cube has a yaw target
             self.assertEqual({k: c["config"][k] for k in ("film", "vision_strides", "patch_pool")},
                              {"film": 1, "vision_strides": [2, 1], "patch_pool": 2})
             self.assertTrue(all(np.isfinite(out["last_eval"][k]) for k in ("eval_loss", "eval_decode_acc")))
@@ -318,8 +324,8 @@ class TrainSmokeTest(unittest.TestCase):
                                 os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
-            ck = rebuild(model_dir)  # every exported weight comes back; the training-only aux head does not
-            self.assertEqual(set(ck["model"]), {k for k in c["model"] if not k.startswith("aux_head.")})
+            ck = rebuild(model_dir)  # every exported weight comes back; the training-only aux heads do not
+            self.assertEqual(set(ck["model"]), {k for k in c["model"] if not k.startswith(("aux_head.", "yaw_head."))})
             for k, v in ck["model"].items():
                 self.assertTrue(torch.allclose(v, c["model"][k]), k)
 
@@ -369,6 +375,31 @@ class TrainSmokeTest(unittest.TestCase):
             ck = rebuild(model_dir)  # the goal head is in the encoder graph now, so it comes back too
             self.assertEqual(set(ck["model"]), set(p["model"]))
             self.assertLess(check_parity(ck, os.path.join(fx, "parity.json")), 1e-4)
+            # the session-35 recipe in miniature: --yaw_only trains the yaw CNN alone, then the policy
+            # reads its yaw through the goal token (config.goal_yaw), which the encoder graph computes
+            with self.assertRaisesRegex(ValueError, "--goal_yaw=1"):
+                train.main(common + ["--steps=1", "--yaw_only=true", f"--init_from={pol['checkpoint']}",
+                                     f"--out_dir={os.path.join(d, 'bad2')}"])
+            ypre = train.main(common + ["--steps=2", "--yaw_only=true", "--lr=1e-3", "--goal_yaw=1", "--aux_yaw=1",
+                                        f"--init_from={pol['checkpoint']}", f"--out_dir={os.path.join(d, 'ypre')}"])
+            yc = torch.load(ypre["checkpoint"])
+            moved = {k.split(".")[0] for k in yc["model"] if k not in p["model"] or not torch.equal(p["model"][k], yc["model"][k])}
+            self.assertEqual(moved, {"yaw_net", "yaw_proj"})  # new modules; of the old weights none moved
+            self.assertFalse(torch.any(yc["model"]["yaw_proj.weight"] != 0))  # the policy does not read it yet
+            self.assertEqual(set(ypre["last_eval"]), {"step", "eval_yaw_loss", "eval_yaw_err_deg"})
+            ypol = train.main(common + ["--steps=2", "--mask_draws=2", f"--init_from={ypre['checkpoint']}",
+                                        f"--out_dir={os.path.join(d, 'ypol')}"])
+            yp = torch.load(ypol["checkpoint"])
+            self.assertEqual((yp["config"]["goal_yaw"], yp["config"]["aux_yaw"]), (1, 1))
+            self.assertTrue(torch.any(yp["model"]["yaw_proj.weight"] != 0))
+            ydir, yfx = os.path.join(d, "ymodel"), os.path.join(d, "yfx")
+            export_main(["--checkpoint", ypol["checkpoint"], "--out", ydir, "--fixtures", yfx])
+            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), ydir,
+                                os.path.join(yfx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+            ck = rebuild(ydir)  # the yaw CNN is in the encoder graph, so it comes back too
+            self.assertEqual(set(ck["model"]), set(yp["model"]))
+            self.assertLess(check_parity(ck, os.path.join(yfx, "parity.json")), 1e-4)
 
     def test_keypoint_head_predicts_world_points_the_loss_makes_relative(self):
         cfg = apply_overrides(ModelConfig(), {"image_size": 16, "vision_channels": [4, 8], "n_layer": 1, "n_head": 2,
