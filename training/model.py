@@ -3,7 +3,7 @@ torch 1.13 API, also runs on PyTorch 2.x). Reference: Discrete Diffusion VLA (ar
 for the masked action-token objective; nanoGPT (model.py) for the transformer.
 
 Sequence: prefix = [agentview patches (+ keypoint token)][wrist patches (+ keypoint token)][instruction tokens]
-[goal token, with cfg.goal_token][proprio], then the
+[goal token, with cfg.goal_token; it also carries the wrist yaw CNN's reading with cfg.goal_yaw][proprio], then the
 action block of chunk_len * action_dim tokens (ids 0..bins-1, mask id = bins).
 Block-causal attention: prefix queries see only (non-padding) prefix keys; action queries see the
 prefix and every action token. Hence the per-layer prefix keys/values do not depend on the action
