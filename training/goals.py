@@ -196,6 +196,19 @@ def active_goal(met: np.ndarray) -> np.ndarray:
     return np.where(met.all(axis=1), n - 1, np.argmin(met, axis=1))
 
 
+def slot_zero_goal(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int, T: int,
+                   order: str, proprio: Optional[np.ndarray]) -> np.ndarray:
+    """(T,) index of the goal in slot 0 at each frame under `order` (GOAL_ORDERS): goal 0 ("plan",
+    or a one-goal task), the first that does not hold ("active"), the clause in force ("clause")."""
+    if len(goals) < 2 or order == "plan":
+        return np.zeros(T, np.int64)
+    if proprio is None:
+        raise ValueError(f"goal order {order!r} needs the demo's proprio")
+    if order == "active":
+        return active_goal(goals_met(goals, objects, states, n_joints, proprio))
+    return subtasks.clause_indices(np.asarray(proprio, np.float64)[:, -1], len(goals))
+
+
 def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarray, n_joints: int,
                  tcp: np.ndarray, n_slots: int, order: str = "plan",
                  proprio: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
@@ -212,16 +225,9 @@ def goal_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarr
     for g, goal in enumerate(goals):
         pick, place = goal_points(goal, pos, index)
         per_goal[g] = np.concatenate([pick - tcp, place - tcp], axis=1) / GOAL_SCALE
-    if order != "plan" and len(goals) > 1 and proprio is None:
-        raise ValueError(f"goal order {order!r} needs the demo's proprio")
-    if order == "active" and len(goals) > 1:
-        first = active_goal(goals_met(goals, objects, states, n_joints, proprio))
-    elif order == "clause" and len(goals) > 1:
-        # The clause in force names one goal: slot 0 holds it, the others stay empty.
-        first = subtasks.clause_indices(np.asarray(proprio, np.float64)[:, -1], len(goals))
+    first = slot_zero_goal(goals, objects, states, n_joints, T, order, proprio)
+    if order == "clause" and len(goals) > 1:  # the clause in force names one goal: slot 0 holds it, the others stay empty
         filled = min(n_slots, 1)
-    else:
-        first = np.zeros(T, np.int64)
     out = np.zeros((T, n_slots * VALUES_PER_GOAL), np.float32)
     valid = np.zeros_like(out)
     frames = np.arange(T)
@@ -251,12 +257,7 @@ def yaw_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarra
     proprio = np.asarray(proprio, np.float64)
     T = len(proprio)
     goals = list(goals)
-    if order == "active" and len(goals) > 1:
-        first = active_goal(goals_met(goals, objects, states, n_joints, proprio))
-    elif order == "clause" and len(goals) > 1:
-        first = subtasks.clause_indices(proprio[:, -1], len(goals))
-    else:
-        first = np.zeros(T, np.int64)
+    first = slot_zero_goal(goals, objects, states, n_joints, T, order, proprio)
     poses = object_poses(np.asarray(states, np.float64), n_joints, len(objects))
     index = {o: i for i, o in enumerate(objects)}
     tcp_yaw = yaw_of(proprio[:, 3:7])
@@ -278,14 +279,8 @@ def yaw_targets(goals: Sequence[dict], objects: Sequence[str], states: np.ndarra
 
 def demo_yaw_targets(demos: List[dict], path: str, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
     """yaw_targets of every frame of one HDF5 file's demos (read_demo dicts), concatenated."""
-    side = load_goals(path)
-    outs, valids = [], []
-    for d in demos:
-        g = _sidecar_entry(side, d, path)
-        o, v = yaw_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1], d["proprio"], order)
-        outs.append(o)
-        valids.append(v)
-    return np.concatenate(outs), np.concatenate(valids)
+    return _over_demos(demos, path, lambda g, d: yaw_targets(g["goals"], g["objects"], d["states"],
+                                                              d["joint_states"].shape[1], d["proprio"], order))
 
 
 def yaw_loss(pred: torch.Tensor, b: dict) -> torch.Tensor:
@@ -313,18 +308,20 @@ def _sidecar_entry(side: Dict[str, dict], d: dict, path: str) -> dict:
     return g
 
 
+def _over_demos(demos: List[dict], path: str, targets) -> Tuple[np.ndarray, np.ndarray]:
+    """targets(sidecar entry, demo) -> (values, validity) for each demo of one HDF5 file, concatenated."""
+    side = load_goals(path)
+    pairs = [targets(_sidecar_entry(side, d, path), d) for d in demos]
+    return np.concatenate([o for o, _ in pairs]), np.concatenate([v for _, v in pairs])
+
+
 def demo_goal_targets(demos: List[dict], path: str, n_slots: int, order: str = "plan") -> Tuple[np.ndarray, np.ndarray]:
     """Targets of every frame of one HDF5 file's demos (read_demo dicts), concatenated."""
-    side = load_goals(path)
-    outs, valids = [], []
-    for d in demos:
-        g = _sidecar_entry(side, d, path)
+    def one(g, d):
         proprio = np.asarray(d["proprio"], np.float64)
-        o, v = goal_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1],
+        return goal_targets(g["goals"], g["objects"], d["states"], d["joint_states"].shape[1],
                             proprio[:, :3], n_slots, order, proprio)
-        outs.append(o)
-        valids.append(v)
-    return np.concatenate(outs), np.concatenate(valids)
+    return _over_demos(demos, path, one)
 
 
 def demo_active_goals(demos: List[dict], path: str) -> List[np.ndarray]:

@@ -63,13 +63,14 @@ def self_condition(model: VLA, cache, prefix_mask, m: torch.Tensor, targets: tor
 
 
 def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows: Optional[np.ndarray] = None,
-                yaw_weight: float = 1.0):
+                yaw_weight: float = 1.0, outputs: Optional[dict] = None):
     """Loss over masked positions of K = len(masks) / B draws sharing one prefix per sample.
     self_cond_rows: None, or (B*K,) bool, the draws whose visible tokens are the network's own
     (module docstring). Returns (loss, logits (B*K, N, bins), targets (B*K, N) with -100 on
     unmasked, aux_loss): aux_loss is the goal-point loss (smooth L1 over valid values,
     training/goals.py), plus yaw_weight x the yaw loss with model aux_yaw (goals.yaw_loss), or None
-    when the model has no auxiliary head or the batch no goal targets."""
+    when the model has no auxiliary head or the batch no goal targets. outputs: a dict that, when
+    given, receives "yaw", the yaw prediction (B, 2) the loss used (held-out metrics reuse it)."""
     cfg = model.cfg
     K = masks.shape[0] // b["targets"].size(0)
     targets = b["targets"].repeat_interleave(K, 0)  # (B*K, N)
@@ -91,6 +92,8 @@ def masked_loss(model: VLA, b: dict, masks: np.ndarray, autocast, self_cond_rows
     t = torch.where(m, targets, torch.full_like(targets, -100))
     aux_loss = goal_loss(model, b, pred) if pred is not None else None
     if yaw is not None:
+        if outputs is not None:
+            outputs["yaw"] = yaw.detach()
         aux_loss = yaw_weight * yaw_loss(yaw, b) + (aux_loss if aux_loss is not None else 0.0)
     if bool((t >= 0).any()):
         loss = F.cross_entropy(logits.reshape(-1, cfg.bins), t.reshape(-1), ignore_index=-100)

@@ -66,11 +66,10 @@ def aux_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
     return goal_loss(model, b, pred)
 
 
-def yaw_only_loss(model: VLA, b: dict, autocast) -> torch.Tensor:
-    """--yaw_only: the yaw loss of the yaw CNN (model --goal_yaw=1) alone, from the wrist frames."""
+def yaw_only_pred(model: VLA, b: dict, autocast) -> torch.Tensor:
+    """--yaw_only: the yaw CNN's (model --goal_yaw=1) prediction (B, 2) from the wrist frames alone."""
     with autocast():
-        pred = model.yaw_net(b["images"][model.cfg.cameras.index("wrist")]).float()
-    return yaw_loss(pred, b)
+        return model.yaw_net(b["images"][model.cfg.cameras.index("wrist")]).float()
 
 
 @torch.no_grad()
@@ -84,8 +83,9 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
         err, n, losses = 0.0, 0, []
         for _ in range(c.eval_batches):
             b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
-            losses.append(yaw_only_loss(model, b, autocast).item())
-            e, k = yaw_error_deg(model.yaw_net(b["images"][model.cfg.cameras.index("wrist")]).float(), b)
+            pred = yaw_only_pred(model, b, autocast)
+            losses.append(yaw_loss(pred, b).item())
+            e, k = yaw_error_deg(pred, b)
             err, n = err + e, n + k
         model.train()
         return {"eval_yaw_loss": float(np.mean(losses)), **({"eval_yaw_err_deg": err / n} if n else {})}
@@ -97,15 +97,14 @@ def evaluate(model, sampler: ChunkSampler, c: TrainConfig, device, autocast) -> 
     losses, aux_losses, correct, total, yaw_err, yaw_n = [], [], 0, 0, 0.0, 0
     for _ in range(c.eval_batches):
         b = to_device(sampler.batch(rng, c.batch_size, augment=False), sampler, device)
-        loss, _, _, aux = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast, yaw_weight=c.aux_yaw_weight)
+        out: dict = {}
+        loss, _, _, aux = masked_loss(model, b, draw_masks(rng, c.batch_size, N), autocast,
+                                      yaw_weight=c.aux_yaw_weight, outputs=out)
         losses.append(loss.item())
         if aux is not None:
             aux_losses.append(aux.item())
-        if model.cfg.aux_yaw and "yaw" in b:
-            with autocast():
-                state = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"],
-                                            return_state=True)[3]
-            e, n = yaw_error_deg(model.predict_yaw(state).float(), b)
+        if "yaw" in out:
+            e, n = yaw_error_deg(out["yaw"], b)
             yaw_err, yaw_n = yaw_err + e, yaw_n + n
         _, logits, t, _ = masked_loss(model, b, draw_masks(rng, c.batch_size, N, c.eval_mask_ratio), autocast)
         sel = t >= 0
@@ -323,7 +322,7 @@ def main(argv=None) -> dict:
         b = to_device(train_s.batch(rng, c.batch_size, c.augment), train_s, device)
         if c.aux_only or c.yaw_only:
             masks, aux_loss = np.zeros((1, 1), bool), None
-            loss = aux_only_loss(model, b, autocast) if c.aux_only else yaw_only_loss(model, b, autocast)
+            loss = aux_only_loss(model, b, autocast) if c.aux_only else yaw_loss(yaw_only_pred(model, b, autocast), b)
         else:
             masks = draw_masks(rng, c.batch_size * c.mask_draws, mcfg.n_action_tokens)
             sc = rng.random(len(masks)) < c.self_cond if c.self_cond > 0 else None

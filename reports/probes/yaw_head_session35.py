@@ -1,4 +1,4 @@
-"""How well a model with the training-only yaw head (config aux_yaw) reads the yaw the gripper
+"""How well a model with a yaw head (config aux_yaw, or the yaw CNN of goal_yaw) reads the yaw the gripper
 still has to turn, on demos it was not trained on: mean |error| (degrees, folded to +-45) by the
 true angle, against predicting "square already" (error = |true angle|).
 
@@ -12,9 +12,10 @@ import torch
 
 from training import goals
 from training.config import config_from_dict
-from training.data import CAMERA_KEYS, _load_source, images_to_model
+from training.data import ChunkSampler, FrameStore
 from training.model import VLA
 from training.tokenizer import Tokenizer
+from training.train import to_device
 
 
 def main(ckpt_path, paths, per_file=1500, seed=0):
@@ -27,30 +28,17 @@ def main(ckpt_path, paths, per_file=1500, seed=0):
     rng = np.random.default_rng(seed)
     edges = [0, 5, 10, 20, 30, 46]
     for p in paths:
-        demos, _ = _load_source(p)
-        y, v = goals.demo_yaw_targets(demos, p, cfg.goal_order)
-        from training import subtasks
-        texts, imgs, prop = [], {c: [] for c in cfg.cameras}, []
-        for d in demos:
-            clauses = subtasks.split_instruction(d["instruction"]) if cfg.goal_order == "clause" else [d["instruction"]]
-            k = subtasks.clause_indices(np.asarray(d["proprio"])[:, -1], len(clauses)) if len(clauses) > 1 else np.zeros(len(d["actions"]), int)
-            texts += [clauses[i] for i in k]
-            for c in cfg.cameras:
-                imgs[c].append(d[CAMERA_KEYS[c]])
-            prop.append(np.asarray(d["proprio"], np.float64))
-        imgs = {c: np.concatenate(a) for c, a in imgs.items()}
-        prop = np.concatenate(prop)
+        # the training code's own path: the frame store's yaw targets, clause texts and batches
+        store = FrameStore([p], aux_goals=cfg.aux_goals, goal_order=cfg.goal_order, aux_yaw=1)
+        sampler = ChunkSampler(store, range(len(store.demo_len)), tok, cfg.chunk_len, cfg.bins, st, cfg.cameras)
+        y, v = store.yaw
+        prop = store.proprio
         f = rng.choice(np.flatnonzero(v > 0), min(per_file, int((v > 0).sum())), replace=False)
         preds = []
         with torch.no_grad():
             for s in range(0, len(f), 64):
-                ff = f[s:s + 64]
-                enc = [tok.encode(texts[i]) for i in ff]
-                ids = torch.tensor([e[0] for e in enc]); mask = torch.tensor([e[1] for e in enc])
-                ims = [images_to_model(torch.from_numpy(imgs[c][ff]), torch.ones(len(ff), 2), st["image_mean"], st["image_std"])
-                       for c in cfg.cameras]
-                pr = torch.from_numpy(((prop[ff] - np.array(st["proprio_mean"])) / np.array(st["proprio_std"])).astype(np.float32))
-                state = model.encode_prefix(ims, ids, mask, pr, return_state=True)[3]
+                b = to_device(sampler.batch(rng, 0, augment=False, frames=f[s:s + 64]), sampler, "cpu")
+                state = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"], return_state=True)[3]
                 preds.append(model.predict_yaw(state).numpy())
         pred = np.concatenate(preds)
         true = np.degrees(np.arctan2(y[f, 0], y[f, 1])) / goals.YAW_FOLD
