@@ -334,6 +334,11 @@ class TrainConfig:
     # Pretrain the yaw CNN alone (model --goal_yaw=1): the loss is the aux_yaw loss of model.YawNet on
     # the wrist frames; nothing else changes. A later run warm-starts the policy from it with --init_from.
     yaw_only: bool = False
+    # With --aux_only: only the keypoint goal head learns (model.GOAL_HEAD_PARAMS: the MLP from the
+    # keypoint tokens, instruction vector and gripper position to the goal points). The vision and
+    # the policy keep their weights, so a policy that follows its goal token reads the same image
+    # tokens and better points (training/recipes.md, round 16).
+    head_only: bool = False
     # Share of mask draws whose visible tokens are the network's own one-shot predictions on its most
     # confident positions instead of the expert's (training/objective.py): trains the decoder on
     # what the DD decoder feeds it. 0 = off (the plain objective).

@@ -25,6 +25,8 @@ from training.vision import YAW_GAIN, SpatialSoftmax, VisionEncoder, YawNet  # n
 KV = Tuple[torch.Tensor, torch.Tensor]  # per layer: keys, values, each (B, n_head, T, head_dim)
 # Additive attention bias for padding keys. Finite (not -inf) so a fully padded row stays NaN-free.
 NEG_BIAS = -1e9
+# aux_source "keypoints": the goal head's parameters (VLA.goal_head); what --head_only trains.
+GOAL_HEAD_PARAMS = ("aux_head.", "aux_tcp_in.", "aux_tcp_out.")
 GOAL_CLAMP = 10.0  # goal_token: |point - gripper| per axis at most 10 GOAL_SCALE units (1 m)
 
 

@@ -34,7 +34,7 @@ from training.decoding import Rng, decode, make_settings
 from training.ema import EMA, ema_decay_at
 from training.goals import goal_loss, yaw_error_deg, yaw_loss
 from training.objective import draw_masks, masked_loss
-from training.model import VLA
+from training.model import GOAL_HEAD_PARAMS, VLA
 from training.tokenizer import Tokenizer, build_tokenizer
 
 MIN_BOUND_WIDTH = 1e-3  # a constant action dim (q01 == q99) still needs high > low in the manifest
@@ -217,6 +217,8 @@ def main(argv=None) -> dict:
                          "--aux_source=keypoints (with --keypoints=K)")
     if c.yaw_only and not (mcfg.goal_yaw and mcfg.aux_yaw):
         raise ValueError("--yaw_only trains the yaw CNN alone: set --goal_yaw=1 (with --aux_yaw=1 and --goal_token=1)")
+    if c.head_only and not c.aux_only:
+        raise ValueError("--head_only trains the keypoint goal head on the goal loss: use it with --aux_only")
     if c.yaw_only and c.aux_only:
         raise ValueError("--yaw_only and --aux_only each train one part alone; pick one")
     if store.image_size != mcfg.image_size:
@@ -247,8 +249,12 @@ def main(argv=None) -> dict:
     # ---- model and optimiser ----
     torch.manual_seed(c.seed)
     model = VLA(mcfg).to(device)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "pos" not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "pos" not in n)]
+    if c.head_only:  # everything else keeps its (warm-start) weights
+        for n, p in model.named_parameters():
+            p.requires_grad_(n.startswith(GOAL_HEAD_PARAMS))
+    learn = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in learn if p.dim() >= 2 and "pos" not in n]
+    no_decay = [p for n, p in learn if not (p.dim() >= 2 and "pos" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": c.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=c.lr, betas=(0.9, 0.95))
     use_amp = c.amp and device.type == "cuda" and torch.cuda.is_bf16_supported()

@@ -1,6 +1,6 @@
 """Training recipes in miniature (CI): the tiny HDF5 of test_train.py through the sessions' recipes
 (layout demos with FiLM and keypoints; the keypoint head pretrained alone, then the policy; the
-yaw CNN pretrained alone, then the policy), each exported, checked for ONNX parity in
+yaw CNN pretrained alone, then the policy; the goal head retrained alone), each exported, checked for ONNX parity in
 onnxruntime-web and rebuilt from its ONNX files."""
 import json
 import os
@@ -98,6 +98,16 @@ class RecipeMiniatureTest(unittest.TestCase):
             ck = rebuild(model_dir)  # the goal head is in the encoder graph now, so it comes back too
             self.assertEqual(set(ck["model"]), set(p["model"]))
             self.assertLess(check_parity(ck, os.path.join(fx, "parity.json")), 1e-4)
+            # the session-36 recipe in miniature: --head_only retrains the keypoint goal head alone from
+            # the policy (the vision and the policy keep their weights)
+            with self.assertRaisesRegex(ValueError, "use it with --aux_only"):
+                train.main(common + ["--steps=1", "--head_only=true", f"--init_from={pol['checkpoint']}",
+                                     f"--out_dir={os.path.join(d, 'bad3')}"])
+            head = train.main(common + ["--steps=2", "--aux_only=true", "--head_only=true", "--lr=1e-2",
+                                        f"--init_from={pol['checkpoint']}", f"--out_dir={os.path.join(d, 'head')}"])
+            hc = torch.load(head["checkpoint"])
+            moved = {k.split(".")[0] for k in p["model"] if not torch.equal(p["model"][k], hc["model"][k])}
+            self.assertEqual(moved, {"aux_head"})
             # the session-35 recipe in miniature: --yaw_only trains the yaw CNN alone, then the policy
             # reads its yaw through the goal token (config.goal_yaw), which the encoder graph computes
             with self.assertRaisesRegex(ValueError, "--goal_yaw=1"):
