@@ -337,7 +337,7 @@ class TrainConfig:
     # With --aux_only: only the keypoint goal head learns (model.GOAL_HEAD_PARAMS: the MLP from the
     # keypoint tokens, instruction vector and gripper position to the goal points). The vision and
     # the policy keep their weights, so a policy that follows its goal token reads the same image
-    # tokens and better points (training/recipes.md, round 16).
+    # tokens and better points (training/recipes.md, round 17).
     head_only: bool = False
     # Share of mask draws whose visible tokens are the network's own one-shot predictions on its most
     # confident positions instead of the expert's (training/objective.py): trains the decoder on

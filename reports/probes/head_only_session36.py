@@ -7,7 +7,7 @@ before and during the refit. If the error falls, the keypoints already hold the 
 the head had not learnt it; training --aux_only --head_only does that on the full data.
 
 usage: LR=1e-3 python3 reports/probes/head_only_session36.py TRAIN.hdf5[,..] TEST.hdf5[,..] FRAMES STEPS
-output of the run in training/recipes.md (round 16): reports/probes/head-only-session36.txt"""
+output of the run in training/recipes.md (round 17): reports/probes/head-only-session36.txt"""
 import os, sys, time
 import numpy as np, torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
