@@ -1,7 +1,7 @@
 """Training recipes in miniature (CI): the tiny HDF5 of test_train.py through the sessions' recipes
 (layout demos with FiLM and keypoints; the keypoint head pretrained alone, then the policy; the
-yaw CNN pretrained alone, then the policy; the goal head retrained alone), each exported, checked for ONNX parity in
-onnxruntime-web and rebuilt from its ONNX files."""
+goal head retrained alone; the yaw CNN pretrained alone, then the policy), each exported, checked
+for ONNX parity in onnxruntime-web and rebuilt from its ONNX files."""
 import json
 import os
 import subprocess
