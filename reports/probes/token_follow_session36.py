@@ -4,7 +4,8 @@ of the cube-on-cube clause where a cube is held (gripper label closed) and the g
 true destination, three ways: the goal token as the model computes it (the keypoint head's points);
 with the recorded (oracle) points in its place; with the place point mirrored through the gripper
 (pointing the wrong way). If the policy steered by the token, the oracle would raise the cosine and
-the mirror would turn it negative.
+the mirror would turn it negative. The expert's labels on the same frames (DAgger files: what it
+would do from there) are the reference.
 
 usage: python3 reports/probes/token_follow_session36.py CKPT DATA.hdf5[,MORE.hdf5] [THREADS]"""
 import os
@@ -41,7 +42,7 @@ def main(argv):
     keep = np.sort(rng.choice(keep, size=min(600, len(keep)), replace=False))
     frames = cand[keep]
     real_head = model.goal_head
-    cos = {"head's points": [], "recorded points": [], "place mirrored": []}
+    cos = {"head's points": [], "recorded points": [], "place mirrored": [], "expert's labels": []}
     for i in range(0, len(frames), 200):
         b = to_device(sampler.batch(rng, 0, False, frames=frames[i:i + 200]), sampler, "cpu")
         u = b["aux"].numpy()[:, 3:5]
@@ -53,12 +54,17 @@ def main(argv):
         oracle[ok] = (b["aux_tcp"] + b["aux"])[ok]
         mirror = head_world.clone()
         mirror[:, 3:5] = 2 * b["aux_tcp"][:, 3:5] - head_world[:, 3:5]
-        for name, pts in (("head's points", head_world), ("recorded points", oracle), ("place mirrored", mirror)):
-            model.goal_head = lambda f, pts=pts: pts  # noqa: E731
-            with torch.no_grad():
-                cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
-                a = one_shot(model, cache, pmask)[:, :, :2].mean(1) - zero[:2]
-            model.goal_head = real_head
+        label = b["targets"].numpy().reshape(-1, cfg.chunk_len, cfg.action_dim)[:, :, :2].mean(1) - zero[:2]
+        for name, pts in (("head's points", head_world), ("recorded points", oracle), ("place mirrored", mirror),
+                          ("expert's labels", None)):
+            if pts is None:
+                a = label
+            else:
+                model.goal_head = lambda f, pts=pts: pts  # noqa: E731
+                with torch.no_grad():
+                    cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
+                    a = one_shot(model, cache, pmask)[:, :, :2].mean(1) - zero[:2]
+                model.goal_head = real_head
             n = np.maximum(np.hypot(a[:, 0], a[:, 1]), 1e-9)
             c = (a[:, 0] * u[:, 0] + a[:, 1] * u[:, 1]) / n
             cos[name].append(np.where(np.hypot(a[:, 0], a[:, 1]) > 0, c, np.nan))
