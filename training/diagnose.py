@@ -27,7 +27,7 @@ to go. Invariant: deterministic for (checkpoint, data, samples, seed).
 """
 import argparse
 import json
-from typing import Dict, List
+from typing import Dict, List, Sequence
 
 import numpy as np
 import torch
@@ -40,6 +40,13 @@ from training.tokenizer import Tokenizer
 from training.train import to_device
 
 DIMS = ["dx", "dy", "dz", "droll", "dpitch", "dyaw", "gripper"]
+
+
+def store_for(ck: dict, paths: Sequence[str]) -> FrameStore:
+    """The frames a checkpoint reads: with its auxiliary goal slots, filled in its goal order (a
+    "clause" model sees one clause of a two-step instruction at a time)."""
+    return FrameStore(list(paths), aux_goals=int(ck["config"].get("aux_goals", 0)),
+                      goal_order=ck["config"].get("goal_order", "plan"))
 
 
 def load_for_eval(ck: dict, store: FrameStore):
@@ -164,8 +171,7 @@ def main(argv=None) -> Dict:
         raise SystemExit("--samples must be >= 1")
     torch.backends.mkldnn.enabled = False  # as in train.py (Debian torch 1.13)
     ck = torch.load(a.checkpoint, map_location="cpu")
-    store = FrameStore(a.data.split(","), aux_goals=int(ck["config"].get("aux_goals", 0)),
-                       goal_order=ck["config"].get("goal_order", "plan"))
+    store = store_for(ck, a.data.split(","))
     out = {"checkpoint": a.checkpoint, "step": ck.get("step"), "data": a.data,
            **diagnose(ck, store, a.samples, a.seed)}
     rows: List[str] = [f"{a.checkpoint} (step {out['step']}) on {a.data}: {out['frames']} frames "

@@ -17,8 +17,7 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
-from training.data import FrameStore  # noqa: E402
-from training.diagnose import load_for_eval  # noqa: E402
+from training.diagnose import load_for_eval, store_for  # noqa: E402
 from training.goals import GOAL_SCALE  # noqa: E402
 from training.train import to_device  # noqa: E402
 
@@ -31,8 +30,7 @@ def main(argv):
     torch.set_num_threads(int(argv[3]) if len(argv) > 3 else 1)
     group = re.compile(argv[4]) if len(argv) > 4 else STACK
     ck = torch.load(argv[0], map_location="cpu")
-    store = FrameStore(argv[1].split(","), aux_goals=int(ck["config"].get("aux_goals", 0)),
-                       goal_order=ck["config"].get("goal_order", "plan"))  # clause models see one clause
+    store = store_for(ck, argv[1].split(","))  # a clause model sees one clause
     _, model, sampler = load_for_eval(ck, store)
     rng = np.random.default_rng(0)
     valid = np.flatnonzero(store.aux[1][:, 0] > 0)

@@ -16,8 +16,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from place_error_session36 import STACK  # noqa: E402  (puts the repo on the path)
-from training.data import FrameStore, encode_actions  # noqa: E402
-from training.diagnose import load_for_eval, one_shot  # noqa: E402
+from training.data import encode_actions  # noqa: E402
+from training.diagnose import load_for_eval, one_shot, store_for  # noqa: E402
 from training.goals import GOAL_SCALE  # noqa: E402
 from training.train import to_device  # noqa: E402
 
@@ -25,8 +25,7 @@ from training.train import to_device  # noqa: E402
 def main(argv):
     torch.set_num_threads(int(argv[2]) if len(argv) > 2 else 1)
     ck = torch.load(argv[0], map_location="cpu")
-    store = FrameStore(argv[1].split(","), aux_goals=int(ck["config"].get("aux_goals", 0)),
-                       goal_order=ck["config"].get("goal_order", "plan"))
+    store = store_for(ck, argv[1].split(","))  # a clause model sees one clause
     cfg, model, sampler = load_for_eval(ck, store)
     stats = ck["stats"]
     zero = encode_actions(np.zeros((1, cfg.action_dim)), stats["action_low"], stats["action_high"], cfg.bins)[0]
@@ -65,9 +64,8 @@ def main(argv):
                     cache, pmask = model.encode_prefix(b["images"], b["input_ids"], b["attention_mask"], b["proprio"])
                     a = one_shot(model, cache, pmask)[:, :, :2].mean(1) - zero[:2]
                 model.goal_head = real_head
-            n = np.maximum(np.hypot(a[:, 0], a[:, 1]), 1e-9)
-            c = (a[:, 0] * u[:, 0] + a[:, 1] * u[:, 1]) / n
-            cos[name].append(np.where(np.hypot(a[:, 0], a[:, 1]) > 0, c, np.nan))
+            n = np.hypot(a[:, 0], a[:, 1])  # 0: a still chunk, no direction (nan)
+            cos[name].append(np.where(n > 0, (a[:, 0] * u[:, 0] + a[:, 1] * u[:, 1]) / np.maximum(n, 1e-9), np.nan))
     print(f"# {argv[0]} on {argv[1]}: {len(frames)} frames (cube-on-cube clause, cube held, 2-15 cm from the destination)")
     for name, v in cos.items():
         v = np.concatenate(v)
