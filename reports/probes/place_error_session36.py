@@ -1,9 +1,9 @@
 """Session 36: does the default's keypoint goal head find WHERE to put the held cube? For a checkpoint
 with aux_source "keypoints" and frames from one or more files: the xy error (cm) of goal slot 0's
 place point (the head's world-frame output vs the recorded destination), binned by how far the
-gripper really is from that point in xy, on frames whose slot 0 is labelled. Also prints the mean signed error along the
-gripper-to-place direction (positive = the head puts the destination short of where it is, i.e.
-nearer the gripper) so a bias that parks the arm before the base shows up. Frames whose
+gripper really is from that point in xy, on frames whose slot 0 is labelled. Also prints the mean
+signed error along the gripper-to-place direction (positive = the head puts the destination short
+of where it is, i.e. nearer the gripper) so a bias that parks the arm before the base shows up. Frames whose
 instruction (clause) puts a cube on a cube are reported apart from the rest.
 
 usage: python3 reports/probes/place_error_session36.py CKPT DATA.hdf5[,MORE.hdf5] [FRAMES] [THREADS] [REGEX]
@@ -51,9 +51,10 @@ def main(argv):
     errs, dist, along, stack = (np.concatenate(x) for x in (errs, dist, along, stack))
     print(f"# {argv[0]} on {argv[1]}: {len(frames)} labelled frames")
     for name, part in (("matching", stack), ("other", ~stack)):
-      for lo, hi in zip(BINS_CM[:-1], BINS_CM[1:]):
-        sel = part & (dist >= lo) & (dist < hi)
-        if sel.any():
+        for lo, hi in zip(BINS_CM[:-1], BINS_CM[1:]):
+            sel = part & (dist >= lo) & (dist < hi)
+            if not sel.any():
+                continue
             e = errs[sel]
             print(f"{name:8s} gripper-to-place xy {lo:3d}-{hi:3d} cm  frames {sel.sum():5d}  place xy error median {np.median(e):5.2f} cm  "
                   f"p90 {np.percentile(e, 90):5.2f} cm  short-by mean {along[sel].mean():+5.2f} cm")
