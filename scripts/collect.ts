@@ -65,7 +65,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const inFlight = new Map<number, Promise<EpisodeResult>>();
     let launched = 0;
     const launch = () => {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw };
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw, placeGate: args.placeGate };
       inFlight.set(launched++, pool.run(req));
     };
     while (launched < Math.min(workers, maxAttempts)) launch();
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
           perturbation: perturbOptions(args) ?? null,
           // how the expert placed stacked cubes (ExpertOptions.stackYaw)
           stack_yaw: args.stackYaw,
+          // where the expert's transport handed over to the lowering (ExpertOptions.placeGate)
+          place_gate: args.placeGate,
         },
       },
       problemInfo: {

@@ -5,10 +5,12 @@
 import { Rng } from '../../src/core/rng';
 import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
-import type { StackYaw } from '../../src/expert';
+import type { PlaceGate, StackYaw } from '../../src/expert';
 
 /** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
 export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
+/** Values of --place-gate (ExpertOptions.placeGate), the default first. */
+export const PLACE_GATES: readonly PlaceGate[] = ['exact', 'loose'];
 
 export interface CollectArgs {
   suite: string;
@@ -47,11 +49,15 @@ export interface CollectArgs {
   /** The expert's placing of stacked cubes (ExpertOptions.stackYaw): 'align' turns the cube into
    * line with the base first, 'free' does not. @default 'align' */
   stackYaw: StackYaw;
+  /** When the expert's transport hands a carried object over to the lowering
+   * (ExpertOptions.placeGate): 'exact' within 4 mm at cruise height, 'loose' within 2 cm.
+   * @default 'exact' */
+  placeGate: PlaceGate;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free] [--place-gate exact|loose]';
 
 export function int(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -100,7 +106,7 @@ export function eachFlag(argv: readonly string[], usage: string, handle: (flag: 
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align' };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align', placeGate: 'exact' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--suite': a.suite = need(); break;
@@ -117,6 +123,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--perturb': a.perturb = num(flag, need(), 0, 0.02); break;
       case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
       case '--stack-yaw': a.stackYaw = choice(flag, need(), STACK_YAWS); break;
+      case '--place-gate': a.placeGate = choice(flag, need(), PLACE_GATES); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;

@@ -9,7 +9,7 @@
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { bytesToBase64, packDemo } from '../../src/data/pack';
-import { ExpertPolicy, Perturbation, type PerturbationOptions, type StackYaw } from '../../src/expert';
+import { ExpertPolicy, Perturbation, type PerturbationOptions, type PlaceGate, type StackYaw } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
@@ -33,6 +33,8 @@ export interface EpisodeRequest {
   maxSteps?: number;
   /** The expert's placing of stacked cubes (ExpertOptions.stackYaw). @default 'align' */
   stackYaw?: StackYaw;
+  /** When the expert's transport hands over to the lowering (ExpertOptions.placeGate). @default 'exact' */
+  placeGate?: PlaceGate;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -64,7 +66,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
-  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw });
+  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw, placeGate: req.placeGate });
   const perturb = new Perturbation(new Rng(req.seed).fork('perturb'), req.perturb ?? { scale: 0 });
   const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(

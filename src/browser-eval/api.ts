@@ -4,7 +4,7 @@
 // Invariant: every value crossing page.evaluate is plain JSON (numbers, strings, arrays).
 
 import type { DecoderSettings } from '../decoder';
-import type { StackYaw } from '../expert';
+import type { PlaceGate, StackYaw } from '../expert';
 import type { EpisodeRow } from '../eval/types';
 import type { ChunkStats } from '../policy/VlaPolicy';
 import type { BackendInfo, BackendPreference } from '../runtime/ortBackend';
@@ -137,6 +137,8 @@ export interface DaggerRequest {
   oracleDims?: number[];
   /** How the labelling expert places stacked cubes (DaggerOptions.stackYaw). @default 'align' */
   stackYaw?: StackYaw;
+  /** When the labelling expert's transport hands over to the lowering (DaggerOptions.placeGate). @default 'exact' */
+  placeGate?: PlaceGate;
 }
 
 export interface DaggerResult {

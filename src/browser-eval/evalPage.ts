@@ -148,6 +148,7 @@ const api: VlaEvalApi = {
       lenientGates: req.lenientGates,
       oracleDims: req.oracleDims,
       stackYaw: req.stackYaw,
+      placeGate: req.placeGate,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -24,7 +24,7 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName, type StackYaw } from './phases';
+import { goalPhases, type Phase, type PhaseName, type PlaceGate, type StackYaw } from './phases';
 
 export interface ExpertOptions extends MotionOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
@@ -36,6 +36,10 @@ export interface ExpertOptions extends MotionOptions {
   /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
    * ('free'; StackYaw in phases.ts). @default 'align' (the demonstrations of every shipped model) */
   stackYaw?: StackYaw;
+  /** Hand a carried object over to the lowering within 4 mm at cruise height ('exact'), or within
+   * 2 cm and finish the alignment on the way down ('loose'; PlaceGate in phases.ts).
+   * @default 'exact' (the demonstrations of every shipped model) */
+  placeGate?: PlaceGate;
 }
 
 export class ExpertPolicy implements Policy {
@@ -46,6 +50,7 @@ export class ExpertPolicy implements Policy {
   private readonly settleSteps: number;
   private readonly lenientGates: boolean;
   private readonly stackYaw: StackYaw;
+  private readonly placeGate: PlaceGate;
   private goalIndex = 0;
   private phases: Phase[] = [];
   private phaseIndex = 0;
@@ -61,6 +66,7 @@ export class ExpertPolicy implements Policy {
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
     this.stackYaw = options.stackYaw ?? 'align';
+    this.placeGate = options.placeGate ?? 'exact';
     this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }
@@ -82,7 +88,7 @@ export class ExpertPolicy implements Policy {
   private startGoal(i: number): void {
     const goals = this.instance!.goals;
     this.goalIndex = i;
-    this.phases = i < goals.length ? goalPhases(goals[i], this.stackYaw) : [];
+    this.phases = i < goals.length ? goalPhases(goals[i], { stackYaw: this.stackYaw, placeGate: this.placeGate }) : [];
     this.phaseIndex = 0;
     this.stepsInPhase = 0;
     this.settling = -1;

@@ -33,6 +33,12 @@ describe('collect arguments', () => {
     expect(() => parseCollectArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
   });
 
+  it("parses the expert's place gate ('exact' by default) and rejects other values", () => {
+    expect(parseCollectArgs(base).placeGate).toBe('exact');
+    expect(parseCollectArgs([...base, '--place-gate', 'loose']).placeGate).toBe('loose');
+    expect(() => parseCollectArgs([...base, '--place-gate', 'free'])).toThrow(/--place-gate must be exact or loose, got "free"/);
+  });
+
   it('rejects an unknown suite, listing the valid ones', () => {
     expect(() => parseCollectArgs(['--suite', 'kitchen', '--episodes-per-task', '1', '--out', 'x.hdf5'])).toThrow(/unknown suite "kitchen".*spatial, object, goal, long/);
   });

@@ -4,7 +4,7 @@
 // driver draws are seeded; and a shadow expert that finds the object already held goes on with
 // the lift instead of opening the fingers, or with the carry when it is already lifted.
 import { describe, expect, it } from 'vitest';
-import { DaggerPolicy, ExpertPolicy, type Driver, type StackYaw } from '../../src/expert';
+import { DaggerPolicy, ExpertPolicy, type Driver, type PlaceGate, type StackYaw } from '../../src/expert';
 import { graspableNow } from '../../src/expert/grasp';
 import { wrapQuarter } from '../../src/expert/motion';
 import { runEpisode } from '../../src/eval';
@@ -53,6 +53,17 @@ describe('DaggerPolicy', () => {
     };
     expect(await turn('free')).toBeLessThan(0.01);
     expect(await turn('align')).toBeGreaterThan(0.02);
+  });
+
+  it("hands placeGate to its labeller: with 'loose' the labels lower a carried cube sooner", async () => {
+    const inst = getTask(TASK).sample(2);
+    const transport = async (placeGate: PlaceGate): Promise<number> => {
+      let n = 0;
+      const d = new DaggerPolicy(still(8), { beta: 1, placeGate, record: () => { if (d.expert.phase === 'transport') n++; } });
+      expect((await runEpisode(inst, d, (sc) => new Sim(sc))).success).toBe(true);
+      return n;
+    };
+    expect(await transport('loose')).toBeLessThan(await transport('exact'));
   });
 
   it('labels an expert driving as the learner with exactly its own actions', async () => {
