@@ -1,5 +1,6 @@
 // Does the expert still solve every task when its transport hands over to the lowering within
-// 2 cm ('loose' PlaceGate) instead of 4 mm? (training/recipes.md, "Round 18")
+// 2 cm and it lets go wherever the drop lands well inside the tolerance ('loose' PlaceGate)
+// instead of 4 mm and 3 mm? (training/recipes.md, "Round 18")
 // `npx tsx reports/probes/place_gate_session37.ts`: the expert alone, in the Node sim, on seeds
 // 1-10 of every task, with PlaceGate 'exact' and 'loose' (stackYaw 'free' in both). Prints the
 // successes, the mean steps of the solved episodes, and the mean xy distance the carried object

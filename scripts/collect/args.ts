@@ -49,9 +49,9 @@ export interface CollectArgs {
   /** The expert's placing of stacked cubes (ExpertOptions.stackYaw): 'align' turns the cube into
    * line with the base first, 'free' does not. @default 'align' */
   stackYaw: StackYaw;
-  /** When the expert's transport hands a carried object over to the lowering
-   * (ExpertOptions.placeGate): 'exact' within 4 mm at cruise height, 'loose' within 2 cm.
-   * @default 'exact' */
+  /** When the expert starts lowering a carried object and lets go of it (ExpertOptions.placeGate):
+   * 'exact' within 4 mm at cruise height and 3 mm of the release point, 'loose' within 2 cm and
+   * wherever the drop lands well inside the goal's tolerance. @default 'exact' */
   placeGate: PlaceGate;
 }
 

@@ -24,7 +24,7 @@ export interface DaggerArgs {
   oracleDims: number[];
   /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
   stackYaw: StackYaw;
-  /** When the labelling expert's transport hands over to the lowering (ExpertOptions.placeGate). @default 'exact' */
+  /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate: PlaceGate;
 }
 

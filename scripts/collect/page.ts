@@ -33,7 +33,7 @@ export interface EpisodeRequest {
   maxSteps?: number;
   /** The expert's placing of stacked cubes (ExpertOptions.stackYaw). @default 'align' */
   stackYaw?: StackYaw;
-  /** When the expert's transport hands over to the lowering (ExpertOptions.placeGate). @default 'exact' */
+  /** When the expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
 }
 

@@ -137,7 +137,7 @@ export interface DaggerRequest {
   oracleDims?: number[];
   /** How the labelling expert places stacked cubes (DaggerOptions.stackYaw). @default 'align' */
   stackYaw?: StackYaw;
-  /** When the labelling expert's transport hands over to the lowering (DaggerOptions.placeGate). @default 'exact' */
+  /** When the labelling expert lowers a carried object and lets go (DaggerOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
 }
 

@@ -40,7 +40,7 @@ export interface DaggerOptions {
   oracleDims?: readonly number[];
   /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
   stackYaw?: StackYaw;
-  /** When the labelling expert's transport hands over to the lowering (ExpertOptions.placeGate). @default 'exact' */
+  /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */

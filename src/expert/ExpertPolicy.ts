@@ -36,8 +36,9 @@ export interface ExpertOptions extends MotionOptions {
   /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
    * ('free'; StackYaw in phases.ts). @default 'align' (the demonstrations of every shipped model) */
   stackYaw?: StackYaw;
-  /** Hand a carried object over to the lowering within 4 mm at cruise height ('exact'), or within
-   * 2 cm and finish the alignment on the way down ('loose'; PlaceGate in phases.ts).
+  /** Lower a carried object from within 4 mm at cruise height and let go within 3 mm of the
+   * release point ('exact'), or lower from within 2 cm, align on the way down and let go wherever
+   * the drop lands well inside the goal's tolerance ('loose'; PlaceGate in phases.ts).
    * @default 'exact' (the demonstrations of every shipped model) */
   placeGate?: PlaceGate;
 }

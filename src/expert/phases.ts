@@ -47,6 +47,10 @@ export const EXPERT = {
    * 0.03 rad at cruise height, the place-side twin of the old 6 mm descent gate. */
   placeGate: 0.02,
   placeYawGate: 0.15,
+  /** With PlaceGate 'loose', the lowering lets go once the carried object's bottom is within this
+   * of its release height (metres) and its xy well inside the goal's tolerance (RELEASE_XY), at
+   * any yaw. The 'exact' lowering waits for the TCP within 3 mm and 0.03 rad of its target. */
+  placeReleaseZ: 0.003,
 } as const;
 
 export type PhaseName = 'approach' | 'descend' | 'close' | 'lift' | 'transport' | 'lower' | 'open' | 'retreat' | 'hold' | 'push';
@@ -107,15 +111,15 @@ function placeRadius(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): numb
 }
 
 /** Whether letting go of the held object now lands it satisfying `goal`: over its spot (well
- * inside the goal's tolerance) and low enough that it drops only a little. */
-function releasableNow(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): boolean {
+ * inside the goal's tolerance) and its bottom at most `maxAbove` above the release height. */
+function releasableNow(s: SimState, goal: Goal & { type: 'in' | 'stacked' }, maxAbove = RELEASE_ABOVE): boolean {
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   if (s.arm.grasped !== id) return false;
   const o = findObject(s, id);
   const spot = placeSpot(s, goal);
   const xy = Math.hypot(o.position[0] - spot.xy[0], o.position[1] - spot.xy[1]);
   const above = o.position[2] - o.height / 2 - spot.bottom;
-  return xy <= Math.min(RELEASE_XY.cap, RELEASE_XY.fraction * placeRadius(s, goal)) && above <= RELEASE_ABOVE;
+  return xy <= Math.min(RELEASE_XY.cap, RELEASE_XY.fraction * placeRadius(s, goal)) && above <= maxAbove;
 }
 
 /** Whether the TCP is within `xy` metres (horizontally, at any height) and `yaw` radians of `t`. */
@@ -188,12 +192,15 @@ function pickPhases(id: string, latch: Latch): Phase[] {
  * hold at 0-45 degrees), and a policy cannot see it well enough to wait for it. */
 export type StackYaw = 'align' | 'free';
 
-/** When the expert's transport, at cruise height, hands a carried object over to the lowering:
- * 'exact' within 4 mm and 0.03 rad of the point above its spot (the demonstrations of every
- * shipped model); 'loose' within EXPERT.placeGate and EXPERT.placeYawGate, finishing the alignment
- * on the way down, as the pick's descent does since the 2 cm descent gate. A policy that sees the
- * destination to about a centimetre, shown only 'exact' transports, hovers over it at cruise
- * height waiting for an alignment it cannot see. */
+/** When the expert, carrying an object, starts lowering it and when it lets go. 'exact' (the
+ * demonstrations of every shipped model): the transport hands over within 4 mm and 0.03 rad of the
+ * point above the spot, at cruise height, and the lowering opens within 3 mm and 0.03 rad of the
+ * release point. 'loose': the transport hands over within EXPERT.placeGate and
+ * EXPERT.placeYawGate and the lowering finishes the alignment on the way down, as the pick's
+ * descent does since the 2 cm descent gate; it opens at the release height (EXPERT.placeReleaseZ)
+ * wherever letting go lands the object well inside the goal's tolerance. A policy that sees the
+ * destination to about a centimetre, shown only 'exact' placements, hovers over it, at cruise
+ * height or just above the release height, waiting for an alignment it cannot see. */
 export type PlaceGate = 'exact' | 'loose';
 
 /** How the expert places what it carries (ExpertOptions.stackYaw and .placeGate). */
@@ -207,7 +214,8 @@ export interface PlaceOptions {
 /** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
 export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   const stackYaw = options.stackYaw ?? 'align';
-  const transportDone = options.placeGate === 'loose' ? at(EXPERT.placeGate, EXPERT.placeYawGate) : at(0.004, 0.03);
+  const loose = options.placeGate === 'loose';
+  const transportDone = loose ? at(EXPERT.placeGate, EXPERT.placeYawGate) : at(0.004, 0.03);
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   const latch: Latch = {};
@@ -254,7 +262,8 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
     ...pick,
     { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: transportDone(over), limit: 120, holds: id,
       early: overSpot },
-    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: at(0.003, 0.03)(lower), limit: 60, holds: id, early: (s) => releasableNow(s, goal) },
+    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: loose ? (s) => releasableNow(s, goal, EXPERT.placeReleaseZ) : at(0.003, 0.03)(lower), limit: 60, holds: id,
+      early: (s) => releasableNow(s, goal) },
     { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
     retreat(-1),
   ];

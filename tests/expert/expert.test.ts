@@ -1,7 +1,7 @@
 // The scripted expert in the real sim: solves every task, deterministically, with bounded,
 // smooth actions, and recovers when the object it carries is taken away.
 import { describe, expect, it } from 'vitest';
-import { EXPERT, ExpertPolicy, type ExpertOptions } from '../../src/expert';
+import { EXPERT, ExpertPolicy, goalPhases, type ExpertOptions } from '../../src/expert';
 import { ACTION_LIMITS, Sim } from '../../src/sim';
 import { TASKS, getTask } from '../../src/tasks';
 import type { TaskInstance } from '../../src/tasks/types';
@@ -173,6 +173,28 @@ describe('ExpertPolicy', () => {
         expect(loose.gap, `${id} seed ${seed}`).toBeLessThan(EXPERT.placeGate + 0.003);
       }
     }
+  });
+
+  it("with placeGate 'loose' lets go at the release height 6 mm off the spot, where 'exact' keeps adjusting", () => {
+    const inst = getTask('object/red_cube_in_bowl').sample(3);
+    const goal = inst.goals[0];
+    const s = structuredClone(new Sim(inst.scene).state());
+    const cube = s.objects.find((o) => o.id === 'red_cube')!;
+    const bowl = s.objects.find((o) => o.id === 'bowl')!;
+    // Held, its bottom 1 mm above the release height (the bowl's floor + the release gap), 6 mm
+    // off the bowl's centre; the TCP holds it centred between the pads.
+    const z = bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + 0.001 + cube.height / 2;
+    cube.position = [bowl.position[0] + 0.006, bowl.position[1], z];
+    cube.grasped = true;
+    s.arm.grasped = 'red_cube';
+    s.arm.tcp.position = [cube.position[0], cube.position[1], z];
+    const lowerDone = (options: ExpertOptions) => goalPhases(goal, options).find((p) => p.name === 'lower')!.done(s, 5);
+    expect(lowerDone({ placeGate: 'loose' })).toBe(true);
+    expect(lowerDone({ placeGate: 'exact' })).toBe(false);
+    // Not yet at the release height: both keep lowering.
+    s.arm.tcp.position = [cube.position[0], cube.position[1], z + 0.01];
+    cube.position = [cube.position[0], cube.position[1], z + 0.01];
+    expect(lowerDone({ placeGate: 'loose' })).toBe(false);
   });
 
   it('needs reset before act', () => {
