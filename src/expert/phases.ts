@@ -255,7 +255,10 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
     latch.releaseAt ??= [...s.arm.tcp.position];
     return { position: latch.releaseAt, yaw: trackingYaw(s) };
   };
-  const overSpot = near(over, LOWER_GATE.xy, LOWER_GATE.yaw);
+  // Lenient gates hand over to the lowering at any height once over the spot: within LOWER_GATE, or
+  // with 'loose' within the loose transport's own gate (else a learner held 8-20 mm off its spot
+  // below cruise height is told to go back up, and learns to bob).
+  const overSpot = loose ? near(over, EXPERT.placeGate, EXPERT.placeYawGate) : near(over, LOWER_GATE.xy, LOWER_GATE.yaw);
   // A learner may carry the object over its spot low, without the expert's lift to cruise height.
   pick[pick.length - 1].early = (s) => overSpot(s) || releasableNow(s, goal);
   return [

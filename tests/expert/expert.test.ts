@@ -197,6 +197,22 @@ describe('ExpertPolicy', () => {
     expect(lowerDone({ placeGate: 'loose' })).toBe(false);
   });
 
+  it("with placeGate 'loose' the lenient transport hands a cube held 12 mm off its spot, below cruise height, to the lowering", () => {
+    // Under DAgger (lenient gates) a learner's state: the cube held 5 cm up, 12 mm off the bowl's
+    // centre. 'exact' (8 mm at any height) would send it back up to cruise height.
+    const inst = getTask('object/red_cube_in_bowl').sample(3);
+    const s = structuredClone(new Sim(inst.scene).state());
+    const cube = s.objects.find((o) => o.id === 'red_cube')!;
+    const bowl = s.objects.find((o) => o.id === 'bowl')!;
+    cube.position = [bowl.position[0] + 0.012, bowl.position[1], 0.09];
+    cube.grasped = true;
+    s.arm.grasped = 'red_cube';
+    s.arm.tcp.position = [...cube.position];
+    const handsOver = (options: ExpertOptions) => goalPhases(inst.goals[0], options).find((p) => p.name === 'transport')!.early!(s);
+    expect(handsOver({ placeGate: 'loose' })).toBe(true);
+    expect(handsOver({ placeGate: 'exact' })).toBe(false);
+  });
+
   it('needs reset before act', () => {
     expect(() => new ExpertPolicy().act(new Sim({ objects: [] }).state())).toThrow(/reset/);
   });
