@@ -43,8 +43,9 @@ export const EXPERT = {
   descendYawGate: 0.15,
   /** With PlaceGate 'loose', the transport hands over to the lowering once the TCP is this close
    * to the point above the destination (metres) and this close to the carrying yaw (radians);
-   * the lowering keeps correcting both on its way down. The 'exact' transport waits for 4 mm and
-   * 0.03 rad at cruise height, the place-side twin of the old 6 mm descent gate. */
+   * the lowering keeps correcting both on its way down (with lenient gates, from any height). The
+   * 'exact' transport waits for 4 mm and 0.03 rad at cruise height, the place-side twin of the old
+   * 6 mm descent gate. */
   placeGate: 0.02,
   placeYawGate: 0.15,
   /** With PlaceGate 'loose', the lowering lets go once the carried object's bottom is within this
