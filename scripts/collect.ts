@@ -135,7 +135,7 @@ async function main(): Promise<void> {
           perturbation: perturbOptions(args) ?? null,
           // how the expert placed stacked cubes (ExpertOptions.stackYaw)
           stack_yaw: args.stackYaw,
-          // where the expert's transport handed over to the lowering (ExpertOptions.placeGate)
+          // when the expert lowered a carried object and let go (ExpertOptions.placeGate)
           place_gate: args.placeGate,
         },
       },
