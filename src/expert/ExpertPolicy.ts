@@ -24,7 +24,7 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName, type PlaceGate, type StackYaw } from './phases';
+import { goalPhases, type Phase, type PhaseName, type PlaceGate, type PlaceOptions, type StackYaw } from './phases';
 
 export interface ExpertOptions extends MotionOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
@@ -50,8 +50,7 @@ export class ExpertPolicy implements Policy {
   private readonly motion: MotionController;
   private readonly settleSteps: number;
   private readonly lenientGates: boolean;
-  private readonly stackYaw: StackYaw;
-  private readonly placeGate: PlaceGate;
+  private readonly place: PlaceOptions;
   private goalIndex = 0;
   private phases: Phase[] = [];
   private phaseIndex = 0;
@@ -66,8 +65,7 @@ export class ExpertPolicy implements Policy {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
-    this.stackYaw = options.stackYaw ?? 'align';
-    this.placeGate = options.placeGate ?? 'exact';
+    this.place = { stackYaw: options.stackYaw, placeGate: options.placeGate };
     this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }
@@ -89,7 +87,7 @@ export class ExpertPolicy implements Policy {
   private startGoal(i: number): void {
     const goals = this.instance!.goals;
     this.goalIndex = i;
-    this.phases = i < goals.length ? goalPhases(goals[i], { stackYaw: this.stackYaw, placeGate: this.placeGate }) : [];
+    this.phases = i < goals.length ? goalPhases(goals[i], this.place) : [];
     this.phaseIndex = 0;
     this.stepsInPhase = 0;
     this.settling = -1;

@@ -216,7 +216,6 @@ export interface PlaceOptions {
 export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   const stackYaw = options.stackYaw ?? 'align';
   const loose = options.placeGate === 'loose';
-  const transportDone = loose ? at(EXPERT.placeGate, EXPERT.placeYawGate) : at(0.004, 0.03);
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   const latch: Latch = {};
@@ -259,12 +258,13 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   // Lenient gates hand over to the lowering at any height once over the spot: within LOWER_GATE, or
   // with 'loose' within the loose transport's own gate (else a learner held 8-20 mm off its spot
   // below cruise height is told to go back up, and learns to bob).
-  const overSpot = loose ? near(over, EXPERT.placeGate, EXPERT.placeYawGate) : near(over, LOWER_GATE.xy, LOWER_GATE.yaw);
+  const lowerGate = loose ? { xy: EXPERT.placeGate, yaw: EXPERT.placeYawGate } : LOWER_GATE;
+  const overSpot = near(over, lowerGate.xy, lowerGate.yaw);
   // A learner may carry the object over its spot low, without the expert's lift to cruise height.
   pick[pick.length - 1].early = (s) => overSpot(s) || releasableNow(s, goal);
   return [
     ...pick,
-    { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: transportDone(over), limit: 120, holds: id,
+    { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: loose ? at(lowerGate.xy, lowerGate.yaw)(over) : at(0.004, 0.03)(over), limit: 120, holds: id,
       early: overSpot },
     { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: loose ? (s) => releasableNow(s, goal, EXPERT.placeReleaseZ) : at(0.003, 0.03)(lower), limit: 60, holds: id,
       early: (s) => releasableNow(s, goal) },

@@ -175,40 +175,38 @@ describe('ExpertPolicy', () => {
     }
   });
 
-  it("with placeGate 'loose' lets go at the release height 6 mm off the spot, where 'exact' keeps adjusting", () => {
+  /** object/red_cube_in_bowl (seed 3) with the red cube held by a TCP centred on it, `dx` metres
+   * off the bowl's centre in x, at height `z`; and the named phase of its goal for `options`. */
+  const heldOverBowl = (dx: number, z: (cubeHeight: number, bowl: { position: number[]; height: number }) => number) => {
     const inst = getTask('object/red_cube_in_bowl').sample(3);
-    const goal = inst.goals[0];
     const s = structuredClone(new Sim(inst.scene).state());
     const cube = s.objects.find((o) => o.id === 'red_cube')!;
     const bowl = s.objects.find((o) => o.id === 'bowl')!;
-    // Held, its bottom 1 mm above the release height (the bowl's floor + the release gap), 6 mm
-    // off the bowl's centre; the TCP holds it centred between the pads.
-    const z = bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + 0.001 + cube.height / 2;
-    cube.position = [bowl.position[0] + 0.006, bowl.position[1], z];
+    cube.position = [bowl.position[0] + dx, bowl.position[1], z(cube.height, bowl)];
     cube.grasped = true;
     s.arm.grasped = 'red_cube';
-    s.arm.tcp.position = [cube.position[0], cube.position[1], z];
-    const lowerDone = (options: ExpertOptions) => goalPhases(goal, options).find((p) => p.name === 'lower')!.done(s, 5);
+    s.arm.tcp.position = [...cube.position];
+    const phase = (options: ExpertOptions, name: string) => goalPhases(inst.goals[0], options).find((p) => p.name === name)!;
+    return { s, cube, phase };
+  };
+
+  it("with placeGate 'loose' lets go at the release height 6 mm off the spot, where 'exact' keeps adjusting", () => {
+    // Its bottom 1 mm above the release height (the bowl's floor + the release gap).
+    const { s, cube, phase } = heldOverBowl(0.006, (h, bowl) => bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + 0.001 + h / 2);
+    const lowerDone = (options: ExpertOptions) => phase(options, 'lower').done(s, 5);
     expect(lowerDone({ placeGate: 'loose' })).toBe(true);
     expect(lowerDone({ placeGate: 'exact' })).toBe(false);
     // Not yet at the release height: both keep lowering.
-    s.arm.tcp.position = [cube.position[0], cube.position[1], z + 0.01];
-    cube.position = [cube.position[0], cube.position[1], z + 0.01];
+    cube.position = [cube.position[0], cube.position[1], cube.position[2] + 0.01];
+    s.arm.tcp.position = [...cube.position];
     expect(lowerDone({ placeGate: 'loose' })).toBe(false);
   });
 
   it("with placeGate 'loose' the lenient transport hands a cube held 12 mm off its spot, below cruise height, to the lowering", () => {
-    // Under DAgger (lenient gates) a learner's state: the cube held 5 cm up, 12 mm off the bowl's
+    // Under DAgger (lenient gates) a learner's state: the cube held 9 cm up, 12 mm off the bowl's
     // centre. 'exact' (8 mm at any height) would send it back up to cruise height.
-    const inst = getTask('object/red_cube_in_bowl').sample(3);
-    const s = structuredClone(new Sim(inst.scene).state());
-    const cube = s.objects.find((o) => o.id === 'red_cube')!;
-    const bowl = s.objects.find((o) => o.id === 'bowl')!;
-    cube.position = [bowl.position[0] + 0.012, bowl.position[1], 0.09];
-    cube.grasped = true;
-    s.arm.grasped = 'red_cube';
-    s.arm.tcp.position = [...cube.position];
-    const handsOver = (options: ExpertOptions) => goalPhases(inst.goals[0], options).find((p) => p.name === 'transport')!.early!(s);
+    const { s, phase } = heldOverBowl(0.012, () => 0.09);
+    const handsOver = (options: ExpertOptions) => phase(options, 'transport').early!(s);
     expect(handsOver({ placeGate: 'loose' })).toBe(true);
     expect(handsOver({ placeGate: 'exact' })).toBe(false);
   });
