@@ -94,9 +94,16 @@ def panel(x0: int, title: str, lines: Dict[str, List[Tuple[float, float]]], y_mi
     return "\n".join(out)
 
 
+def masked_loss_records(recs: Sequence[Dict]) -> List[Dict]:
+    """The records whose "loss" is the masked-token cross-entropy. A run that trains one part alone
+    (train.py --aux_only, --yaw_only) logs that part's loss under "loss" with no masked token
+    (masked_tokens_per_s 0): its steps count in a chain, its loss is not this curve's."""
+    return [r for r in recs if r.get("masked_tokens_per_s", 1.0) > 0]
+
+
 def render(recs: Sequence[Dict], marks: Sequence[float] = ()) -> str:
-    left = panel(0, "masked-token cross-entropy", {"loss": series(recs, "loss"), "eval_loss": series(recs, "eval_loss")},
-                 marks=marks)
+    left = panel(0, "masked-token cross-entropy", {"loss": series(masked_loss_records(recs), "loss"),
+                                                   "eval_loss": series(recs, "eval_loss")}, marks=marks)
     right = panel(W, "held-out token accuracy", {"eval_masked_acc": series(recs, "eval_masked_acc"),
                                                  "eval_decode_acc": series(recs, "eval_decode_acc")}, 0.0, 1.0, marks)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{H}" font-family="sans-serif">\n'

@@ -27,6 +27,20 @@ class PlotTest(unittest.TestCase):
         svg = render(recs, marks)
         self.assertEqual(svg.count("warm start 20"), 2)  # one dashed line per panel
 
+    def test_a_run_training_one_part_alone_keeps_its_steps_not_its_loss(self):
+        policy = [{"step": 10, "loss": 2.5, "masked_tokens_per_s": 900.0}, {"step": 20, "loss": 2.4, "masked_tokens_per_s": 900.0}]
+        head = [{"step": 100, "loss": 0.01, "masked_tokens_per_s": 0.0}]  # train.py --aux_only --head_only
+        after = [{"step": 10, "loss": 2.2, "masked_tokens_per_s": 900.0}]
+        recs, marks = chain([policy, head, after])
+        self.assertEqual(marks, [20, 120])
+        svg = render(recs, marks)
+        self.assertIn("loss 2.200", svg)
+        left = svg.split("held-out token accuracy")[0]
+        self.assertEqual(left.count("<polyline"), 1)
+        # the cross-entropy line has three points (steps 10, 20, 130), not the head's 0.01 at step 120
+        points = left.split('points="')[1].split('"')[0].split()
+        self.assertEqual(len(points), 3)
+
     def test_a_resumed_runs_relogged_steps_count_once(self):
         recs = [{"step": 25, "loss": 3.0}, {"step": 50, "loss": 2.9}, {"step": 75, "loss": 2.8},
                 {"step": 75, "loss": 2.7}, {"step": 100, "loss": 2.5}]  # resumed at its step-50 checkpoint
