@@ -10,7 +10,7 @@ import type { PlaceGate, StackYaw } from '../../src/expert';
 /** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
 export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
 /** Values of --place-gate (ExpertOptions.placeGate), the default first. */
-export const PLACE_GATES: readonly PlaceGate[] = ['exact', 'loose'];
+export const PLACE_GATES: readonly PlaceGate[] = ['exact', 'loose', 'drop'];
 
 export interface CollectArgs {
   suite: string;
@@ -51,13 +51,14 @@ export interface CollectArgs {
   stackYaw: StackYaw;
   /** When the expert starts lowering a carried object and lets go of it (ExpertOptions.placeGate):
    * 'exact' within 4 mm at cruise height and 3 mm of the release point, 'loose' within 2 cm and
-   * wherever the drop lands well inside the goal's tolerance. @default 'exact' */
+   * wherever the drop lands well inside the goal's tolerance, 'drop' as 'loose' at full speed down
+   * to within 12 mm above the release height. @default 'exact' */
   placeGate: PlaceGate;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free] [--place-gate exact|loose]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free] [--place-gate exact|loose|drop]';
 
 export function int(flag: string, v: string, min: number): number {
   const n = Number(v);

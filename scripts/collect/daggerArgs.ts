@@ -30,7 +30,7 @@ export interface DaggerArgs {
 
 export const USAGE =
   'usage: npm run collect:dagger -- --model models/<name> --suite <spatial|object|goal|long> --episodes-per-task N ' +
-  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free] [--place-gate exact|loose]';
+  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free] [--place-gate exact|loose|drop]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
   const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], stackYaw: 'align', placeGate: 'exact' };

@@ -38,8 +38,9 @@ export interface ExpertOptions extends MotionOptions {
   stackYaw?: StackYaw;
   /** Lower a carried object from within 4 mm at cruise height and let go within 3 mm of the
    * release point ('exact'), or lower from within 2 cm, align on the way down and let go wherever
-   * the drop lands well inside the goal's tolerance ('loose'; PlaceGate in phases.ts).
-   * @default 'exact' (the demonstrations of every shipped model) */
+   * the drop lands well inside the goal's tolerance ('loose'), or as 'loose' at full speed down to
+   * within 12 mm above the release height ('drop'; PlaceGate in phases.ts).
+   * @default 'exact' (most demonstrations; vla-pg18's newest are 'loose') */
   placeGate?: PlaceGate;
 }
 

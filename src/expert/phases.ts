@@ -52,6 +52,14 @@ export const EXPERT = {
    * of its release height (metres) and its xy well inside the goal's tolerance (RELEASE_XY), at
    * any yaw. The 'exact' lowering waits for the TCP within 3 mm and 0.03 rad of its target. */
   placeReleaseZ: 0.003,
+  /** With PlaceGate 'drop', the lowering lets go once the carried object's bottom is within this of
+   * its release height (metres; the release height is releaseGap above the support, so the drop
+   * is at most 2.4 cm) and its xy well inside the goal's tolerance, at any yaw. */
+  dropAbove: 0.012,
+  /** With PlaceGate 'drop', once the carried object is over its spot the lowering aims this far
+   * below the release point (metres), so that it comes down at its full speed to the release
+   * instead of slowing to a stop over it. */
+  dropLead: 0.04,
 } as const;
 
 export type PhaseName = 'approach' | 'descend' | 'close' | 'lift' | 'transport' | 'lower' | 'open' | 'retreat' | 'hold' | 'push';
@@ -114,13 +122,20 @@ function placeRadius(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): numb
 /** Whether letting go of the held object now lands it satisfying `goal`: over its spot (well
  * inside the goal's tolerance) and its bottom at most `maxAbove` above the release height. */
 function releasableNow(s: SimState, goal: Goal & { type: 'in' | 'stacked' }, maxAbove = RELEASE_ABOVE): boolean {
+  const { held, xyOk, above } = releaseOffset(s, goal);
+  return held && xyOk && above <= maxAbove;
+}
+
+/** Where the carried object is against its release point: whether it is held, whether its xy is
+ * well inside the goal's tolerance (RELEASE_XY), and how high its bottom is above the release
+ * height (metres). */
+function releaseOffset(s: SimState, goal: Goal & { type: 'in' | 'stacked' }): { held: boolean; xyOk: boolean; above: number } {
   const id = goal.type === 'stacked' ? goal.top : goal.object;
-  if (s.arm.grasped !== id) return false;
+  if (s.arm.grasped !== id) return { held: false, xyOk: false, above: Infinity };
   const o = findObject(s, id);
   const spot = placeSpot(s, goal);
   const xy = Math.hypot(o.position[0] - spot.xy[0], o.position[1] - spot.xy[1]);
-  const above = o.position[2] - o.height / 2 - spot.bottom;
-  return xy <= Math.min(RELEASE_XY.cap, RELEASE_XY.fraction * placeRadius(s, goal)) && above <= maxAbove;
+  return { held: true, xyOk: xy <= Math.min(RELEASE_XY.cap, RELEASE_XY.fraction * placeRadius(s, goal)), above: o.position[2] - o.height / 2 - spot.bottom };
 }
 
 /** Whether the TCP is within `xy` metres (horizontally, at any height) and `yaw` radians of `t`. */
@@ -193,16 +208,21 @@ function pickPhases(id: string, latch: Latch): Phase[] {
  * hold at 0-45 degrees), and a policy cannot see it well enough to wait for it. */
 export type StackYaw = 'align' | 'free';
 
-/** When the expert, carrying an object, starts lowering it and when it lets go. 'exact' (the
- * demonstrations of every shipped model): the transport hands over within 4 mm and 0.03 rad of the
+/** When the expert, carrying an object, starts lowering it and when it lets go. 'exact' (most
+ * demonstrations; vla-pg18's newest are 'loose'): the transport hands over within 4 mm and 0.03 rad of the
  * point above the spot, at cruise height, and the lowering opens within 3 mm and 0.03 rad of the
  * release point. 'loose': the transport hands over within EXPERT.placeGate and
  * EXPERT.placeYawGate and the lowering finishes the alignment on the way down, as the pick's
  * descent does since the 2 cm descent gate; it opens at the release height (EXPERT.placeReleaseZ)
  * wherever letting go lands the object well inside the goal's tolerance. A policy that sees the
  * destination to about a centimetre, shown only 'exact' placements, hovers over it, at cruise
- * height or just above the release height, waiting for an alignment it cannot see. */
-export type PlaceGate = 'exact' | 'loose';
+ * height or just above the release height, waiting for an alignment it cannot see.
+ * 'drop': as 'loose', but once the object is over its spot the lowering keeps its full speed and
+ * lets go anywhere within EXPERT.dropAbove above the release height: its demonstrations have no
+ * slowing, nearly still frames with the gripper closed over the destination, the frames a policy
+ * copies when it stops a centimetre or two above the release height and waits.
+ */
+export type PlaceGate = 'exact' | 'loose' | 'drop';
 
 /** How the expert places what it carries (ExpertOptions.stackYaw and .placeGate). */
 export interface PlaceOptions {
@@ -215,7 +235,8 @@ export interface PlaceOptions {
 /** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
 export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   const stackYaw = options.stackYaw ?? 'align';
-  const loose = options.placeGate === 'loose';
+  const drop = options.placeGate === 'drop';
+  const loose = options.placeGate === 'loose' || drop;
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   const latch: Latch = {};
@@ -250,7 +271,12 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
     return { position: [spot.xy[0] + tcp[0] - o.position[0], spot.xy[1] + tcp[1] - o.position[1], z], yaw: placeYaw(s) };
   };
   const over: Phase['target'] = (s) => carry(s, true);
-  const lower: Phase['target'] = (s) => carry(s, false);
+  // 'drop': over the spot, aim below the release point so that the lowering keeps its speed.
+  const lower: Phase['target'] = (s) => {
+    const t = carry(s, false);
+    if (drop && releaseOffset(s, goal).xyOk) t.position[2] = Math.max(EXPERT.minZ, t.position[2] - EXPERT.dropLead);
+    return t;
+  };
   const hold: Phase['target'] = (s) => {
     latch.releaseAt ??= [...s.arm.tcp.position];
     return { position: latch.releaseAt, yaw: trackingYaw(s) };
@@ -266,7 +292,7 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
     ...pick,
     { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: loose ? at(lowerGate.xy, lowerGate.yaw)(over) : at(0.004, 0.03)(over), limit: 120, holds: id,
       early: overSpot },
-    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: loose ? (s) => releasableNow(s, goal, EXPERT.placeReleaseZ) : at(0.003, 0.03)(lower), limit: 60, holds: id,
+    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: drop ? (s) => releasableNow(s, goal, EXPERT.dropAbove) : loose ? (s) => releasableNow(s, goal, EXPERT.placeReleaseZ) : at(0.003, 0.03)(lower), limit: 60, holds: id,
       early: (s) => releasableNow(s, goal) },
     { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
     retreat(-1),

@@ -36,7 +36,8 @@ describe('collect arguments', () => {
   it("parses the expert's place gate ('exact' by default) and rejects other values", () => {
     expect(parseCollectArgs(base).placeGate).toBe('exact');
     expect(parseCollectArgs([...base, '--place-gate', 'loose']).placeGate).toBe('loose');
-    expect(() => parseCollectArgs([...base, '--place-gate', 'free'])).toThrow(/--place-gate must be exact or loose, got "free"/);
+    expect(parseCollectArgs([...base, '--place-gate', 'drop']).placeGate).toBe('drop');
+    expect(() => parseCollectArgs([...base, '--place-gate', 'free'])).toThrow(/--place-gate must be exact or loose or drop, got "free"/);
   });
 
   it('rejects an unknown suite, listing the valid ones', () => {

@@ -16,6 +16,7 @@ describe('collect:dagger arguments', () => {
     expect(parseDaggerArgs([...base, '--stack-yaw', 'free']).stackYaw).toBe('free');
     expect(parseDaggerArgs(base).placeGate).toBe('exact');
     expect(parseDaggerArgs([...base, '--place-gate', 'loose']).placeGate).toBe('loose');
+    expect(parseDaggerArgs([...base, '--place-gate', 'drop']).placeGate).toBe('drop');
   });
 
   it('refuses what it cannot run, naming the flag', () => {
@@ -28,7 +29,7 @@ describe('collect:dagger arguments', () => {
     expect(() => parseDaggerArgs([...base, '--oracle-dims', 'yaw'])).toThrow(/--oracle-dims: "yaw" is not an action dimension \(dx, dy, dz, droll, dpitch, dyaw, gripper/);
     expect(() => parseDaggerArgs([...base, '--oracle-dims', '7'])).toThrow(/--oracle-dims: "7"/);
     expect(() => parseDaggerArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
-    expect(() => parseDaggerArgs([...base, '--place-gate', '2cm'])).toThrow(/--place-gate must be exact or loose, got "2cm"/);
+    expect(() => parseDaggerArgs([...base, '--place-gate', '2cm'])).toThrow(/--place-gate must be exact or loose or drop, got "2cm"/);
     expect(() => parseDaggerArgs([...base, '--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
     expect(() => parseDaggerArgs(['--model', '/tmp/m', ...base.slice(2)])).toThrow(/folder under models\//);
     expect(() => parseDaggerArgs([...base.slice(0, 2), '--suite', 'nope', ...base.slice(4)])).toThrow(/nope/);

@@ -202,6 +202,45 @@ describe('ExpertPolicy', () => {
     expect(lowerDone({ placeGate: 'loose' })).toBe(false);
   });
 
+  it("with placeGate 'drop' lets go 10 mm above the release height, and aims below the release point only over the spot", () => {
+    const release = (h: number, bowl: { position: number[]; height: number }) => bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + h / 2;
+    const { s, phase } = heldOverBowl(0.006, (h, bowl) => release(h, bowl) + 0.01);
+    const lower = (options: ExpertOptions) => phase(options, 'lower');
+    expect(lower({ placeGate: 'drop' }).done(s, 5)).toBe(true);
+    expect(lower({ placeGate: 'loose' }).done(s, 5)).toBe(false);
+    // Over the spot the lowering aims EXPERT.dropLead below the release point ('loose': at it).
+    const tcpZ = s.arm.tcp.position[2];
+    expect(lower({ placeGate: 'loose' }).target(s).position[2]).toBeCloseTo(tcpZ - 0.01, 6);
+    expect(lower({ placeGate: 'drop' }).target(s).position[2]).toBeCloseTo(Math.max(EXPERT.minZ, tcpZ - 0.01 - EXPERT.dropLead), 6);
+    // 2 cm off the spot (outside RELEASE_XY), it aims at the release point and does not let go.
+    const off = heldOverBowl(0.02, (h, bowl) => release(h, bowl) + 0.01);
+    expect(off.phase({ placeGate: 'drop' }, 'lower').target(off.s).position[2]).toBeCloseTo(off.s.arm.tcp.position[2] - 0.01, 6);
+    expect(off.phase({ placeGate: 'drop' }, 'lower').done(off.s, 5)).toBe(false);
+  });
+
+  it("with placeGate 'drop' the lowering comes down at full speed to the release, where 'loose' and 'exact' slow to about 1 mm a step", () => {
+    // The speed of the last action of the lowering, each time the lowering ends (the release).
+    const lastLowering = (inst: TaskInstance, options: ExpertOptions): { success: boolean; speeds: number[] } => {
+      const phases: string[] = []; // the phase each action came from (the hook runs before the next act)
+      const r = run(inst, (k, _sim, ex) => { if (k > 0) phases[k - 1] = ex.phase; }, options);
+      phases[r.actions.length - 1] = r.expert.phase;
+      const speeds = r.actions.filter((_a, k) => phases[k] === 'lower' && phases[k + 1] !== 'lower').map((a) => Math.hypot(a[0], a[1], a[2]));
+      return { success: r.success, speeds };
+    };
+    for (const id of ['object/red_cube_in_bowl', 'goal/stack_red_cube_on_blue_cube', 'goal/yellow_cylinder_on_plate']) {
+      for (const seed of [1, 2]) {
+        const inst = getTask(id).sample(seed);
+        for (const placeGate of ['drop', 'loose', 'exact'] as const) {
+          const r = lastLowering(inst, { placeGate, stackYaw: 'free' });
+          expect(r.success, `${id} seed ${seed} ${placeGate}`).toBe(true);
+          expect(r.speeds.length, `${id} seed ${seed} ${placeGate}`).toBe(1);
+          if (placeGate === 'drop') expect(r.speeds[0], `${id} seed ${seed}`).toBeCloseTo(EXPERT.slow, 4);
+          else expect(r.speeds[0], `${id} seed ${seed} ${placeGate}`).toBeLessThan(0.002);
+        }
+      }
+    }
+  });
+
   it("with placeGate 'loose' the lenient transport hands a cube held 12 mm off its spot, below cruise height, to the lowering", () => {
     // Under DAgger (lenient gates) a learner's state: the cube held 9 cm up, 12 mm off the bowl's
     // centre. 'exact' (8 mm at any height) would send it back up to cruise height.
