@@ -43,8 +43,10 @@ for (const gate of GATES) {
           handover.push(Math.hypot(held.position[0] - at[0], held.position[1] - at[1]));
           at = null;
         }
-        if (held && before === 'lower' && ex.phase === 'open') opened.push({ id: held.id, bottom: held.position[2] - held.height / 2 });
-        if (before === 'lower' && ex.phase === 'open') lastSpeed.push(prevSpeed);
+        if (held && before === 'lower' && ex.phase === 'open') {
+          opened.push({ id: held.id, bottom: held.position[2] - held.height / 2 });
+          lastSpeed.push(prevSpeed);
+        }
         if (ex.phase === 'lower') prevSpeed = Math.hypot(a[0], a[1], a[2]);
         sim.step(a);
         if (inst.success(sim.state())) {
