@@ -38,12 +38,10 @@ for (const gate of GATES) {
         const s = sim.state();
         const held = s.objects.find((o) => o.id === s.arm.grasped);
         if (held && before === 'transport' && ex.phase === 'lower') at = [held.position[0], held.position[1]];
-        // The lowering ends within 3 mm of the spot: the object's xy there is the spot's.
-        if (held && at && before === 'lower' && ex.phase === 'open') {
-          handover.push(Math.hypot(held.position[0] - at[0], held.position[1] - at[1]));
-          at = null;
-        }
         if (held && before === 'lower' && ex.phase === 'open') {
+          // The lowering ends within 3 mm of the spot: the object's xy there is the spot's.
+          if (at) handover.push(Math.hypot(held.position[0] - at[0], held.position[1] - at[1]));
+          at = null;
           opened.push({ id: held.id, bottom: held.position[2] - held.height / 2 });
           lastSpeed.push(prevSpeed);
         }

@@ -286,13 +286,15 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   // below cruise height is told to go back up, and learns to bob).
   const lowerGate = loose ? { xy: EXPERT.placeGate, yaw: EXPERT.placeYawGate } : LOWER_GATE;
   const overSpot = near(over, lowerGate.xy, lowerGate.yaw);
+  // How far above the release height the loose lowerings let go.
+  const releaseAbove = drop ? EXPERT.dropAbove : EXPERT.placeReleaseZ;
   // A learner may carry the object over its spot low, without the expert's lift to cruise height.
   pick[pick.length - 1].early = (s) => overSpot(s) || releasableNow(s, goal);
   return [
     ...pick,
     { name: 'transport', target: over, gripper: 1, vmax: EXPERT.fast, done: loose ? at(lowerGate.xy, lowerGate.yaw)(over) : at(0.004, 0.03)(over), limit: 120, holds: id,
       early: overSpot },
-    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: drop ? (s) => releasableNow(s, goal, EXPERT.dropAbove) : loose ? (s) => releasableNow(s, goal, EXPERT.placeReleaseZ) : at(0.003, 0.03)(lower), limit: 60, holds: id,
+    { name: 'lower', target: lower, gripper: 1, vmax: EXPERT.slow, done: loose ? (s) => releasableNow(s, goal, releaseAbove) : at(0.003, 0.03)(lower), limit: 60, holds: id,
       early: (s) => releasableNow(s, goal) },
     { name: 'open', target: hold, gripper: -1, vmax: EXPERT.slow, done: (s, n) => s.arm.opening > 0.07 && n >= 3, limit: 20 },
     retreat(-1),

@@ -175,6 +175,11 @@ describe('ExpertPolicy', () => {
     }
   });
 
+  /** The red cube's centre height with its bottom at the release height in the bowl (the bowl's
+   * floor + the release gap). */
+  const releaseZ = (cubeHeight: number, bowl: { position: number[]; height: number }) =>
+    bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + cubeHeight / 2;
+
   /** object/red_cube_in_bowl (seed 3) with the red cube held by a TCP centred on it, `dx` metres
    * off the bowl's centre in x, at height `z`; and the named phase of its goal for `options`. */
   const heldOverBowl = (dx: number, z: (cubeHeight: number, bowl: { position: number[]; height: number }) => number) => {
@@ -191,8 +196,8 @@ describe('ExpertPolicy', () => {
   };
 
   it("with placeGate 'loose' lets go at the release height 6 mm off the spot, where 'exact' keeps adjusting", () => {
-    // Its bottom 1 mm above the release height (the bowl's floor + the release gap).
-    const { s, cube, phase } = heldOverBowl(0.006, (h, bowl) => bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + 0.001 + h / 2);
+    // Its bottom 1 mm above the release height.
+    const { s, cube, phase } = heldOverBowl(0.006, (h, bowl) => releaseZ(h, bowl) + 0.001);
     const lowerDone = (options: ExpertOptions) => phase(options, 'lower').done(s, 5);
     expect(lowerDone({ placeGate: 'loose' })).toBe(true);
     expect(lowerDone({ placeGate: 'exact' })).toBe(false);
@@ -203,8 +208,7 @@ describe('ExpertPolicy', () => {
   });
 
   it("with placeGate 'drop' lets go 10 mm above the release height, and aims below the release point only over the spot", () => {
-    const release = (h: number, bowl: { position: number[]; height: number }) => bowl.position[2] - bowl.height / 2 + EXPERT.floor + EXPERT.releaseGap + h / 2;
-    const { s, phase } = heldOverBowl(0.006, (h, bowl) => release(h, bowl) + 0.01);
+    const { s, phase } = heldOverBowl(0.006, (h, bowl) => releaseZ(h, bowl) + 0.01);
     const lower = (options: ExpertOptions) => phase(options, 'lower');
     expect(lower({ placeGate: 'drop' }).done(s, 5)).toBe(true);
     expect(lower({ placeGate: 'loose' }).done(s, 5)).toBe(false);
@@ -213,7 +217,7 @@ describe('ExpertPolicy', () => {
     expect(lower({ placeGate: 'loose' }).target(s).position[2]).toBeCloseTo(tcpZ - 0.01, 6);
     expect(lower({ placeGate: 'drop' }).target(s).position[2]).toBeCloseTo(Math.max(EXPERT.minZ, tcpZ - 0.01 - EXPERT.dropLead), 6);
     // 2 cm off the spot (outside RELEASE_XY), it aims at the release point and does not let go.
-    const off = heldOverBowl(0.02, (h, bowl) => release(h, bowl) + 0.01);
+    const off = heldOverBowl(0.02, (h, bowl) => releaseZ(h, bowl) + 0.01);
     expect(off.phase({ placeGate: 'drop' }, 'lower').target(off.s).position[2]).toBeCloseTo(off.s.arm.tcp.position[2] - 0.01, 6);
     expect(off.phase({ placeGate: 'drop' }, 'lower').done(off.s, 5)).toBe(false);
   });
