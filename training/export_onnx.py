@@ -196,6 +196,30 @@ def export_model(model: VLA, tok: Tokenizer, stats: Dict, out_dir: str, name: st
     return manifest
 
 
+def add_decoding_args(ap: argparse.ArgumentParser) -> None:
+    """The manifest's decoding options (export_onnx and training/ensemble.py)."""
+    ap.add_argument("--rounds", type=int, help="default DD decoder rounds in the manifest (default 12); the shipped "
+                    "trained models use 4 (training/recipes.md, session 13)")
+    ap.add_argument("--execute-steps", type=int, help="manifest decoding.executeSteps: actions of each chunk run "
+                    "before the next observation (default: absent, the whole chunk)")
+    ap.add_argument("--subtasks", action="store_true", help="manifest decoding.subtasks: feed a multi-step "
+                    "instruction one clause at a time (set anyway for a model trained with goal_order 'clause')")
+    ap.add_argument("--keep-when-still", action="store_true", help="manifest decoding.keepWhenStill: when the "
+                    "executed actions left the arm still, run the chunk's next actions instead of replanning "
+                    "(src/policy/chunkPlan.ts)")
+
+
+def decoding_from_args(args) -> Optional[Dict]:
+    """The manifest's decoding block from add_decoding_args' options (None: the default)."""
+    decoding = default_decoding(args.rounds) if args.rounds else None
+    closed_loop = {**({"executeSteps": args.execute_steps} if args.execute_steps is not None else {}),
+                   **({"subtasks": True} if args.subtasks else {}),
+                   **({"keepWhenStill": True} if args.keep_when_still else {})}
+    if closed_loop:
+        decoding = {**(decoding or default_decoding()), **closed_loop}
+    return decoding
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True, help="output folder, e.g. models/test-random")
@@ -208,15 +232,7 @@ def main(argv=None) -> None:
     ap.add_argument("--instructions", help="--random: JSON list of extra instructions for the tokenizer vocabulary")
     ap.add_argument("--max-length", type=int, help="--random: tokenizer maxLength (default TINY_OVERRIDES)")
     ap.add_argument("--seed", type=int, default=0, help="--random: torch seed of the weights (default 0)")
-    ap.add_argument("--rounds", type=int, help="default DD decoder rounds in the manifest (default 12); the shipped "
-                    "trained models use 4 (training/recipes.md, session 13)")
-    ap.add_argument("--execute-steps", type=int, help="manifest decoding.executeSteps: actions of each chunk run "
-                    "before the next observation (default: absent, the whole chunk)")
-    ap.add_argument("--subtasks", action="store_true", help="manifest decoding.subtasks: feed a multi-step "
-                    "instruction one clause at a time (set anyway for a model trained with goal_order 'clause')")
-    ap.add_argument("--keep-when-still", action="store_true", help="manifest decoding.keepWhenStill: when the "
-                    "executed actions left the arm still, run the chunk's next actions instead of replanning "
-                    "(src/policy/chunkPlan.ts)")
+    add_decoding_args(ap)
     args = ap.parse_args(argv)
     if args.random == bool(args.checkpoint):
         ap.error("give exactly one of --random and --checkpoint")
@@ -241,12 +257,7 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
-    decoding = default_decoding(args.rounds) if args.rounds else None
-    closed_loop = {**({"executeSteps": args.execute_steps} if args.execute_steps is not None else {}),
-                   **({"subtasks": True} if args.subtasks else {}),
-                   **({"keepWhenStill": True} if args.keep_when_still else {})}
-    if closed_loop:
-        decoding = {**(decoding or default_decoding()), **closed_loop}
+    decoding = decoding_from_args(args)
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}

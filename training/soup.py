@@ -44,9 +44,10 @@ def normalised(weights: Sequence[float], n: int) -> List[float]:
     return [w / total for w in weights]
 
 
-def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, torch.Tensor]:
-    """Weighted mean of the checkpoints' model state dicts (weights normalised to sum 1)."""
-    ws = normalised(weights, len(checkpoints))
+def check_members(checkpoints: Sequence[Dict]) -> None:
+    """Raises ValueError unless the checkpoints are one model's: the same tokenizer, normalisation
+    stats, model config (data-side fields aside), weight names and shapes. training/ensemble.py
+    asks the same of its members."""
     first = checkpoints[0]
     for i, ck in enumerate(checkpoints[1:], 1):
         for key in ("tokenizer", "stats"):
@@ -61,6 +62,13 @@ def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, tor
         shapes = [k for k in a if a[k].shape != b[k].shape]
         if shapes:
             raise ValueError(f"checkpoint {i} has weights of other shapes: {shapes[:8]}")
+
+
+def soup(checkpoints: Sequence[Dict], weights: Sequence[float]) -> Dict[str, torch.Tensor]:
+    """Weighted mean of the checkpoints' model state dicts (weights normalised to sum 1)."""
+    ws = normalised(weights, len(checkpoints))
+    check_members(checkpoints)
+    first = checkpoints[0]
     out = {}
     for k, v in first["model"].items():
         if v.is_floating_point():
