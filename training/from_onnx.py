@@ -93,6 +93,9 @@ def rebuild(model_dir: str) -> dict:
     training = m.get("training") or {}
     if "config" not in training:
         raise ValueError(f"{model_dir}/manifest.json: training.config is missing, so the model's shape is unknown")
+    if "ensemble" in training:
+        raise ValueError(f"{model_dir} is an ensemble of {len(training['ensemble'])} checkpoints (training/ensemble.py), "
+                         "not one model's weights: rebuild or warm-start from its members instead")
     # The training-only auxiliary goal head is not exported, so it cannot come back: the rebuilt model
     # has none (a warm start with --aux_goals gives it a fresh one). With goal_token the encoder runs
     # the head, so it comes back with the rest. The yaw head (aux_yaw) is training-only always.

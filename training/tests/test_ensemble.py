@@ -1,7 +1,7 @@
 """The product-of-experts export (training/ensemble.py): the encoder stacks the members' caches
 along the layer axis, the decoder returns the weighted mean of their log-softmax, the written
 model's manifest describes K x n_layer cache layers and its ONNX graphs match PyTorch in
-onnxruntime-web, and what is not one model's checkpoints or has a weight <= 0 is refused."""
+onnxruntime-web (and training.from_onnx refuses to rebuild it as one model), and what is not one model's checkpoints or has a weight <= 0 is refused."""
 import copy
 import json
 import os
@@ -99,6 +99,8 @@ class EnsembleTest(unittest.TestCase):
             rep = json.loads(r.stdout)
             self.assertTrue(rep["maskLogitNegInf"])
             self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
+            with self.assertRaisesRegex(ValueError, "ensemble of 2 checkpoints"):
+                rebuild(out)  # no one model's weights to take back
 
 
 if __name__ == "__main__":
