@@ -69,6 +69,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
           executeSteps: args.executeSteps,
           subtasks: args.subtasks,
           keepWhenStill: args.keepWhenStill,
+          stallEscape: args.stallEscape,
           prefixCache: args.prefixCache,
           policySeed: args.seed,
         });
@@ -102,6 +103,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
       subtasks: args.subtasks ?? init.manifest.decoding.subtasks === true,
       keepWhenStill: args.keepWhenStill ?? init.manifest.decoding.keepWhenStill === true,
+      stallEscape: args.stallEscape ?? null,
       backend: init.backend,
     });
     return { ...report, decode };

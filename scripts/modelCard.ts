@@ -52,10 +52,15 @@ function main(): void {
   out.push('## Training', '');
   if (existsSync(`${model}/loss.svg`)) out.push('![loss curve](loss.svg)', '');
   const logPath = arg('log');
-  // A weight average (training/soup.py) has no steps of its own: its members' runs are listed.
-  const members: { checkpoint: string; weight: number; training?: Record<string, any> }[] = Array.isArray(t.soup) ? t.soup : [];
+  // A weight average (training/soup.py) or an ensemble (training/ensemble.py) has no steps of its
+  // own: its members' runs are listed.
+  type Member = { checkpoint: string; weight: number; training?: Record<string, any> };
+  const ensemble = Array.isArray(t.ensemble);
+  const members: Member[] = Array.isArray(t.soup) ? t.soup : ensemble ? t.ensemble : [];
   if (members.length > 0) {
-    out.push(`- A weight average (training/soup.py) of ${members.length} checkpoints of one model; no training step of its own:`);
+    out.push(ensemble
+      ? `- A product-of-experts ensemble (training/ensemble.py) of ${members.length} checkpoints of one model: each member encodes every observation and the decoder averages their log-probabilities, so a chunk costs ${members.length}x one member's work; no training step of its own:`
+      : `- A weight average (training/soup.py) of ${members.length} checkpoints of one model; no training step of its own:`);
     for (const m of members) {
       const mt = m.training ?? {};
       const tc = mt.train_config ?? {};
@@ -67,8 +72,8 @@ function main(): void {
   const run = members.length > 0 ? { ...members[0].training, init_from: members[0].training?.init_from ?? t.init_from } : t;
   if (run.steps !== undefined) {
     const tc = run.train_config ?? {};
-    out.push(`- Data${members.length > 0 ? ' (each member)' : ''}: ${(run.data ?? []).join(', ')} (${run.demos} demos, ${run.frames} frames).`);
-    out.push(`- Model: ${Number(run.parameters).toLocaleString('en')} parameters; config ${JSON.stringify(t.config ?? run.config)}.`);
+    out.push(`- Data${members.length > 0 ? (ensemble ? ' (the first member)' : ' (each member)') : ''}: ${(run.data ?? []).join(', ')} (${run.demos} demos, ${run.frames} frames).`);
+    out.push(`- Model: ${ensemble ? `${Number(t.parameters).toLocaleString('en')} parameters in all, ${members.length} members of ` : ''}${Number(run.parameters).toLocaleString('en')} parameters${ensemble ? ' each' : ''}; config ${JSON.stringify(t.config ?? run.config)}.`);
     out.push(`- Steps: ${run.steps} of batch ${tc.batch_size} x ${tc.mask_draws} mask draws, lr ${tc.lr} (cosine to ${tc.min_lr}, warm-up ${tc.warmup_steps}), device ${run.device}.`);
     // A warm-start chain, newest first: each link's training block holds the one before it.
     let total = Number(run.steps);
@@ -78,7 +83,7 @@ function main(): void {
       out.push(`- Warm-started from a ${link.step}-step checkpoint (data ${(it.data ?? []).join(', ') || '?'}; ` +
         `${it.parameters !== undefined ? Number(it.parameters).toLocaleString('en') + ' parameters; ' : ''}lr ${it.train_config?.lr ?? '?'}, batch ${it.train_config?.batch_size ?? '?'}).`);
     }
-    if (run.init_from) out.push(`- Steps in all, over the chain${members.length > 0 ? ' (each member)' : ''}: ${total}.`);
+    if (run.init_from) out.push(`- Steps in all, over the chain${members.length > 0 ? (ensemble ? ' (the first member)' : ' (each member)') : ''}: ${total}.`);
     if (run.held_out && members.length === 0) out.push(`- Held out (${tc.eval_demos} demos) at step ${run.held_out.step}: loss ${run.held_out.eval_loss.toFixed(3)}, masked-token accuracy ${pct(run.held_out.eval_masked_acc)}, full DD decode token accuracy ${pct(run.held_out.eval_decode_acc)}, mean |bin error| ${run.held_out.eval_decode_bin_err.toFixed(1)}.`);
   }
   if (logPath) {

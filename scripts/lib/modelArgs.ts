@@ -34,6 +34,9 @@ export interface ModelEvalArgs {
   /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); undefined = the
    * manifest's decoding.keepWhenStill. */
   keepWhenStill?: boolean;
+  /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`; undefined =
+   * off. */
+  stallEscape?: { plans: number; temperature: number };
   /** @default true */
   prefixCache: boolean;
   out?: string;
@@ -46,10 +49,10 @@ export interface ModelEvalArgs {
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--stall-escape plans:tau] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
-const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--keep-when-still', '--out', '--md', '--workers'];
+const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--keep-when-still', '--stall-escape', '--out', '--md', '--workers'];
 const BOOL_FLAGS = ['--no-prefix-cache', '--quiet', '--help'];
 
 function intArg(flag: string, v: string, min: number): number {
@@ -62,6 +65,17 @@ function nonNegative(flag: string, v: string): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a finite number >= 0, got "${v}"`);
   return n;
+}
+
+/** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1. */
+function stallEscapeArg(v: string): { plans: number; temperature: number } {
+  const m = /^(\d+):(.+)$/.exec(v);
+  const plans = m ? Number(m[1]) : NaN;
+  const temperature = m ? Number(m[2]) : NaN;
+  if (!m || plans < 1 || !Number.isFinite(temperature) || temperature <= 0) {
+    throw new UsageError(`--stall-escape needs plans:temperature with an integer plans >= 1 and a temperature > 0 (e.g. 2:1), got "${v}"`);
+  }
+  return { plans, temperature };
 }
 
 function oneOf<T extends string>(flag: string, v: string, list: readonly T[]): T {
@@ -121,6 +135,7 @@ export function parseModelArgs(argv: readonly string[]): ModelEvalArgs {
     executeSteps: vals.has('--execute-steps') ? intArg('--execute-steps', vals.get('--execute-steps')!, 1) : undefined,
     subtasks: vals.has('--subtasks') ? oneOf('--subtasks', vals.get('--subtasks')!, ['on', 'off'] as const) === 'on' : undefined,
     keepWhenStill: vals.has('--keep-when-still') ? oneOf('--keep-when-still', vals.get('--keep-when-still')!, ['on', 'off'] as const) === 'on' : undefined,
+    stallEscape: vals.has('--stall-escape') ? stallEscapeArg(vals.get('--stall-escape')!) : undefined,
     prefixCache: !vals.has('--no-prefix-cache'),
     out: vals.get('--out'),
     md: vals.get('--md'),

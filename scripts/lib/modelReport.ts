@@ -18,8 +18,12 @@ export interface DecodeSummary {
   subtasks?: boolean;
   /** A chunk's next actions run while the arm is still (src/policy/chunkPlan.ts). */
   keepWhenStill?: boolean;
+  /** The stall escape (VlaPolicyOptions.stallEscape), when on. */
+  stallEscape?: { plans: number; temperature: number } | null;
   backend: unknown;
   chunks: number;
+  /** Chunks the stall escape decoded (sampled). */
+  stallEscapeChunks?: number;
   meanNfe: number;
   meanEncoderRuns: number;
   medianMsPerChunk: { total: number; encoder: number; rounds: number; preprocess: number };
@@ -38,6 +42,7 @@ export function summarizeChunks(chunks: readonly ChunkStats[], info: Omit<Decode
   return {
     ...info,
     chunks: chunks.length,
+    ...(info.stallEscape ? { stallEscapeChunks: chunks.filter((c) => c.stallEscape).length } : {}),
     meanNfe: mean(chunks.map((c) => c.nfe)),
     meanEncoderRuns: mean(chunks.map((c) => c.encoderRuns)),
     medianMsPerChunk: {
@@ -103,7 +108,7 @@ export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string
     '',
     '## Decoding',
     '',
-    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}${decode.keepWhenStill ? ', the rest of a chunk run while the arm is still (`--keep-when-still on`)' : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
+    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}${decode.keepWhenStill ? ', the rest of a chunk run while the arm is still (`--keep-when-still on`)' : ''}${decode.stallEscape ? `, after ${decode.stallEscape.plans} chunks in a row that left the arm still the next ones sampled at temperature ${decode.stallEscape.temperature} (\`--stall-escape ${decode.stallEscape.plans}:${decode.stallEscape.temperature}\`; ${decode.stallEscapeChunks ?? 0} chunks)` : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
     '',
     '| chunks | mean NFE | encoder runs / chunk | median ms / chunk | encoder | rounds | preprocess |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -42,6 +42,15 @@ export interface VlaPolicyOptions {
    * replanning from the same observation (src/policy/chunkPlan.ts). @default the manifest's
    * decoding.keepWhenStill, else false */
   keepWhenStill?: boolean;
+  /** Stall escape: once `plans` chunks in a row have left the arm still (ChunkPlan.stillPlansNow),
+   * decode the next ones at sampling temperature `temperature` instead of the settings' own, until
+   * the arm moves. null = off. @default null */
+  stallEscape?: StallEscape | null;
+}
+
+export interface StallEscape {
+  plans: number;
+  temperature: number;
 }
 
 /** Timings and work of one decoded chunk. */
@@ -58,6 +67,8 @@ export interface ChunkStats {
   roundsMs: number;
   /** encoderMs + roundsMs. */
   totalMs: number;
+  /** Decoded by the stall escape (sampled at its temperature); absent = false. */
+  stallEscape?: boolean;
 }
 
 const now = (): number => globalThis.performance?.now() ?? Date.now();
@@ -80,9 +91,13 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), keepWhenStill: defaultKeepWhenStill(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), keepWhenStill: defaultKeepWhenStill(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), stallEscape: null, ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
+    const esc = this.opts.stallEscape;
+    if (esc && (!Number.isInteger(esc.plans) || esc.plans < 1 || !Number.isFinite(esc.temperature) || esc.temperature <= 0)) {
+      throw new RangeError(`stallEscape needs an integer plans >= 1 and a finite temperature > 0, got ${JSON.stringify(esc)}`);
+    }
     this.plan = new ChunkPlan(n, this.opts.keepWhenStill);
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).
     this.settings = { ...(decoderDefaults(model.manifest) as Partial<DecoderSettings>), ...this.opts.decoder, vocabSize: model.manifest.action.vocabSize };
@@ -116,16 +131,20 @@ export class VlaPolicy implements Policy {
       proprio: obs.proprio,
       images: obs.images as Record<string, CameraFrame | undefined>,
     });
-    const tokens = await this.decodeChunk(inputs, now() - t0);
+    const esc = this.opts.stallEscape;
+    const stalled = esc !== null && this.plan.stillPlansNow(obs.proprio, instruction) >= esc.plans;
+    const tokens = await this.decodeChunk(inputs, now() - t0, stalled ? esc.temperature : undefined);
     const actions = this.model.codec.decodeChunk(tokens);
     this.lastChunk = actions;
     return this.plan.take(actions, obs.proprio, instruction);
   }
 
-  /** Decodes one chunk of tokens for preprocessed inputs, recording its stats. */
-  async decodeChunk(inputs: Parameters<VlaModel['encode']>[0], preprocessMs = 0): Promise<Int32Array> {
+  /** Decodes one chunk of tokens for preprocessed inputs, recording its stats; `escapeTemperature`
+   * (the stall escape) replaces the settings' sampling temperature for this chunk. */
+  async decodeChunk(inputs: Parameters<VlaModel['encode']>[0], preprocessMs = 0, escapeTemperature?: number): Promise<Int32Array> {
     const m = this.model;
-    const stats: ChunkStats = { nfe: 0, encoderRuns: 0, preprocessMs, encoderMs: 0, roundsMs: 0, totalMs: 0 };
+    const escape = escapeTemperature !== undefined;
+    const stats: ChunkStats = { nfe: 0, encoderRuns: 0, preprocessMs, encoderMs: 0, roundsMs: 0, totalMs: 0, stallEscape: escape };
     const encode = async (): Promise<PrefixCache> => {
       const t = now();
       const c = await m.encode(inputs);
@@ -140,7 +159,7 @@ export class VlaPolicy implements Policy {
       const res = await decode({
         shape: { steps: m.manifest.action.chunkLength, dims: m.manifest.action.dims },
         maskId: m.manifest.action.maskId,
-        settings: this.settings,
+        settings: escape ? { ...this.settings, temperature: escapeTemperature } : this.settings,
         rng: this.rng,
         tokensToLogits: async (tokens) => {
           if (!this.opts.prefixCache) {

@@ -45,6 +45,8 @@ export class ChunkPlan {
   private rest: number[][] = [];
   /** Proprio and instruction the latest chunk was planned from. */
   private from: { proprio: number[]; instruction: string } | null = null;
+  /** Consecutive plans, the latest included, each made with the arm still since the one before. */
+  private stillPlans = 0;
 
   constructor(readonly executeSteps: number, readonly keepWhenStill: boolean) {
     if (!Number.isInteger(executeSteps) || executeSteps < 1) throw new RangeError(`executeSteps must be a positive integer, got ${executeSteps}`);
@@ -54,6 +56,16 @@ export class ChunkPlan {
   reset(): void {
     this.rest = [];
     this.from = null;
+    this.stillPlans = 0;
+  }
+
+  /** How many plans in a row would have left the arm still if one were made now from `proprio`:
+   * 0 when the arm moved since the latest plan or the clause changed, else one more than the
+   * latest plan's count. (A stall: the model keeps answering its own unchanged observation with
+   * a chunk that does not move the arm.) */
+  stillPlansNow(proprio: ArrayLike<number>, instruction: string): number {
+    if (!this.from || instruction !== this.from.instruction || !isStill(this.from.proprio, proprio)) return 0;
+    return this.stillPlans + 1;
   }
 
   /** The latest chunk's next actions when the arm is still since it was planned (keepWhenStill
@@ -67,6 +79,7 @@ export class ChunkPlan {
   /** Records a chunk just planned from `proprio`; returns the actions to run now. */
   take(chunk: number[][], proprio: ArrayLike<number>, instruction: string): number[][] {
     if (chunk.length === 0) throw new RangeError('a decoded chunk has no actions');
+    this.stillPlans = this.stillPlansNow(proprio, instruction);
     this.from = { proprio: Array.from(proprio), instruction };
     this.rest = chunk.slice(this.executeSteps);
     return chunk.slice(0, this.executeSteps);

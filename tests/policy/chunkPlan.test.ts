@@ -66,6 +66,22 @@ describe('ChunkPlan', () => {
     expect(() => new ChunkPlan(0, true)).toThrow(RangeError);
   });
 
+  it('counts the plans in a row made with the arm still since the one before (the stall escape\'s count)', () => {
+    const p = new ChunkPlan(4, true);
+    expect(p.stillPlansNow(P0, 'a')).toBe(0); // no plan yet
+    p.take(chunk(8, 7), P0, 'a');
+    expect(p.stillPlansNow(P0, 'a')).toBe(1);
+    p.take(chunk(8, 7), P0, 'a');
+    expect(p.stillPlansNow(P0, 'a')).toBe(2);
+    const moved = [0.1 + 0.01, ...P0.slice(1)];
+    expect(p.stillPlansNow(moved, 'a')).toBe(0);
+    expect(p.stillPlansNow(P0, 'b')).toBe(0); // the next clause
+    p.take(chunk(8, 7), moved, 'a');
+    expect(p.stillPlansNow(moved, 'a')).toBe(1);
+    p.reset();
+    expect(p.stillPlansNow(moved, 'a')).toBe(0);
+  });
+
   it('on the real sim: a held cube told to stay is still over 4 steps; carrying it is not', () => {
     const inst = getTask('object/purple_cube_in_tray').sample(3);
     const sim = new Sim(inst.scene);

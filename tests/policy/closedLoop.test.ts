@@ -23,6 +23,14 @@ function observe(_sim: SimLike, state: SimState, inst: TaskInstance): Observatio
   return { instruction: inst.instruction, proprio: p, images: { agentview: frame(), wrist: frame() } };
 }
 
+// An arm that ignores the model's actions (held open, in place): every observation is still.
+const frozen = (scene: ConstructorParameters<typeof Sim>[0]) => {
+  const sim = new Sim(scene);
+  const step = sim.step.bind(sim);
+  sim.step = () => step([0, 0, 0, 0, 0, 0, -1]);
+  return sim;
+};
+
 const instance = (): TaskInstance => ({ ...getTask(TASK).sample(5), maxSteps: MAX_STEPS });
 const makeSim = (scene: ConstructorParameters<typeof Sim>[0]) => new Sim(scene);
 
@@ -96,13 +104,6 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
   });
 
   it('with keepWhenStill (option or manifest) runs the rest of a chunk while the arm is still', async () => {
-    // An arm that ignores the model's actions (held open, in place): every observation is still.
-    const frozen = (scene: ConstructorParameters<typeof Sim>[0]) => {
-      const sim = new Sim(scene);
-      const step = sim.step.bind(sim);
-      sim.step = () => step([0, 0, 0, 0, 0, 0, -1]);
-      return sim;
-    };
     const chunksWith = async (m: VlaModel, keepWhenStill?: boolean) => {
       const p = new VlaPolicy(m, { decoder: { mode: 'oneshot' }, executeSteps: 4, keepWhenStill });
       const row = await runEpisode({ ...instance(), maxSteps: 16 }, p, frozen, { observe });
@@ -115,6 +116,28 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
     const mKeep = Object.assign(Object.create(Object.getPrototypeOf(model)), model, { manifest }) as VlaModel;
     expect(await chunksWith(mKeep)).toBe(2);
     expect(await chunksWith(mKeep, false)).toBe(4);
+  });
+
+  it('with stallEscape samples the chunks after `plans` in a row left the arm still, and only those', async () => {
+    const run = async (stallEscape: { plans: number; temperature: number } | null) => {
+      const p = new VlaPolicy(model, { decoder: { mode: 'dd', rounds: 4 }, executeSteps: 4, keepWhenStill: true, stallEscape, seed: 2 });
+      const acts: number[][] = [];
+      await runEpisode({ ...instance(), maxSteps: 40 }, p, frozen, { observe, onStep: (s) => acts.push(s.action) });
+      return { flags: p.chunks.map((c) => c.stallEscape ?? false), chunk: (i: number) => acts.slice(8 * i, 8 * i + 8) };
+    };
+    // Greedy decoding of one unchanged observation: the same chunk five times over.
+    const off = await run(null);
+    expect(off.flags).toEqual([false, false, false, false, false]);
+    for (let i = 1; i < 5; i++) expect(off.chunk(i)).toEqual(off.chunk(0));
+    // Plans 1 and 2 left the arm still: plans 3-5 are sampled, and differ from the greedy one.
+    const on = await run({ plans: 2, temperature: 1 });
+    expect(on.flags).toEqual([false, false, true, true, true]);
+    expect(on.chunk(1)).toEqual(off.chunk(0));
+    expect(on.chunk(2)).not.toEqual(off.chunk(0));
+    expect((await run({ plans: 2, temperature: 1 })).chunk(2)).toEqual(on.chunk(2)); // seeded
+    for (const bad of [{ plans: 0, temperature: 1 }, { plans: 1.5, temperature: 1 }, { plans: 2, temperature: 0 }, { plans: 2, temperature: NaN }]) {
+      expect(() => new VlaPolicy(model, { stallEscape: bad })).toThrow('stallEscape needs');
+    }
   });
 
   it('refuses executeSteps outside 1..H', () => {

@@ -18,6 +18,16 @@ describe('parseModelArgs', () => {
     expect(parseModelArgs([...base, '--temperature', '0.5', '--gumbel=1']).decoder).toEqual({ temperature: 0.5, gumbelScale: 1 });
   });
 
+  it('--stall-escape plans:temperature', () => {
+    const base = ['--policy', 'model', '--model', 'models/test-random'];
+    expect(parseModelArgs(base).stallEscape).toBeUndefined();
+    expect(parseModelArgs([...base, '--stall-escape', '2:1']).stallEscape).toEqual({ plans: 2, temperature: 1 });
+    expect(parseModelArgs([...base, '--stall-escape=3:0.5']).stallEscape).toEqual({ plans: 3, temperature: 0.5 });
+    for (const bad of ['0:1', '2:0', '2:-1', '2', 'x:1', '1.5:1', '2:abc']) {
+      expect(() => parseModelArgs([...base, '--stall-escape', bad])).toThrow('--stall-escape needs plans:temperature');
+    }
+  });
+
   it('refuses bad values with the flag named', () => {
     expect(() => parseModelArgs([...base, '--decoder', 'beam'])).toThrow('--decoder must be one of dd, oneshot, ar, random, got "beam"');
     expect(() => parseModelArgs([...base, '--rounds', '0'])).toThrow('--rounds needs an integer >= 1, got "0"');
