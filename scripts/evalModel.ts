@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decoderDefaults } from '../src/core/manifest';
+import { decoderDefaults, defaultStallEscape } from '../src/core/manifest';
 import type { DecodingDefaults } from '../src/core/manifestTypes';
 import { formatMarkdown, formatTable, reportToJson } from '../src/eval/format';
 import { buildReport } from '../src/eval/report';
@@ -103,7 +103,7 @@ export async function runModelEval(args: ModelEvalArgs, argvForMeta: readonly st
       executeSteps: args.executeSteps ?? Number(init.manifest.decoding.executeSteps ?? init.manifest.chunkLength),
       subtasks: args.subtasks ?? init.manifest.decoding.subtasks === true,
       keepWhenStill: args.keepWhenStill ?? init.manifest.decoding.keepWhenStill === true,
-      stallEscape: args.stallEscape ?? null,
+      stallEscape: args.stallEscape !== undefined ? args.stallEscape : defaultStallEscape({ decoding: init.manifest.decoding as unknown as DecodingDefaults }),
       backend: init.backend,
     });
     return { ...report, decode };

@@ -115,6 +115,7 @@ def main(argv=None) -> Dict:
         weights = normalised(raw, len(paths))
         cks, members = load_members(paths)
         model = Ensemble(members, weights).eval()
+        decoding = decoding_from_args(a)
     except ValueError as e:
         raise SystemExit(f"ensemble: {e}")
     desc = a.description or ("Product-of-experts ensemble of " + ", ".join(
@@ -123,7 +124,7 @@ def main(argv=None) -> Dict:
         f"{cks[0].get('description', '')}").strip()
     m = export_model(model, Tokenizer(cks[0]["tokenizer"]), cks[0]["stats"], a.out, a.name, desc,
                      training=ensemble_training_block(paths, weights, cks, model), evaluation=None,
-                     fixtures_dir=a.fixtures, decoding=decoding_from_args(a))
+                     fixtures_dir=a.fixtures, decoding=decoding)
     sizes = {f: os.path.getsize(os.path.join(a.out, f)) for f in sorted(os.listdir(a.out))}
     print(f"exported {m['name']} ({len(members)} members, {model.num_params()} parameters) to {a.out}: {sizes}")
     return m

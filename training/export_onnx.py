@@ -207,6 +207,23 @@ def add_decoding_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--keep-when-still", action="store_true", help="manifest decoding.keepWhenStill: when the "
                     "executed actions left the arm still, run the chunk's next actions instead of replanning "
                     "(src/policy/chunkPlan.ts)")
+    ap.add_argument("--stall-escape", metavar="PLANS:TAU", help="manifest decoding.stallPlans and stallTemperature: "
+                    "after PLANS plans in a row that left the arm still, sample the next chunks at temperature TAU "
+                    "until it moves (src/policy/VlaPolicy.ts; default: off)")
+
+
+def stall_escape_arg(v: str) -> Dict:
+    """"2:1" -> {"stallPlans": 2, "stallTemperature": 1.0}; the rules of npm run eval's --stall-escape."""
+    plans, _, tau = v.partition(":")
+    try:
+        out = {"stallPlans": int(plans), "stallTemperature": float(tau)}
+    except ValueError:
+        out = None
+    if not out or not plans.isdigit() or out["stallPlans"] < 1 or not (out["stallTemperature"] > 0) \
+            or out["stallTemperature"] == float("inf"):
+        raise ValueError(f"--stall-escape needs plans:temperature with an integer plans >= 1 and a temperature > 0 "
+                         f"(e.g. 2:1), got {v!r}")
+    return out
 
 
 def decoding_from_args(args) -> Optional[Dict]:
@@ -214,7 +231,8 @@ def decoding_from_args(args) -> Optional[Dict]:
     decoding = default_decoding(args.rounds) if args.rounds else None
     closed_loop = {**({"executeSteps": args.execute_steps} if args.execute_steps is not None else {}),
                    **({"subtasks": True} if args.subtasks else {}),
-                   **({"keepWhenStill": True} if args.keep_when_still else {})}
+                   **({"keepWhenStill": True} if args.keep_when_still else {}),
+                   **(stall_escape_arg(args.stall_escape) if args.stall_escape else {})}
     if closed_loop:
         decoding = {**(decoding or default_decoding()), **closed_loop}
     return decoding
@@ -257,7 +275,10 @@ def main(argv=None) -> None:
         model.load_state_dict(ck["model"])
         tok, stats, name, desc = Tokenizer(ck["tokenizer"]), ck["stats"], ck["name"], ck["description"]
         extra = {"training": ck.get("training"), "evaluation": ck.get("evaluation")}
-    decoding = decoding_from_args(args)
+    try:
+        decoding = decoding_from_args(args)
+    except ValueError as e:
+        ap.error(str(e))
     name = args.name or name
     m = export_model(model, tok, stats, args.out, name, desc, fixtures_dir=args.fixtures, decoding=decoding, **extra)
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out))}

@@ -13,7 +13,7 @@ import random
 
 from training.action_codec import ActionCodec
 from training.config import TINY_OVERRIDES, ModelConfig, apply_overrides
-from training.manifest import ManifestError, build_manifest, validate_manifest
+from training.manifest import ManifestError, build_manifest, default_decoding, validate_manifest
 from training.tokenizer import build_tokenizer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -117,6 +117,7 @@ def manifest_cases():
     stats = {"image_mean": [0.5, 0.5, 0.5], "image_std": [0.25, 0.25, 0.25], "proprio_mean": [0] * 8,
              "proprio_std": [1] * 8, "action_low": [-1] * 7, "action_high": [1] * 7}
     valid = build_manifest(cfg, "fixture", "Manifest validation fixture", tok.to_json(), stats,
+                           decoding={**default_decoding(), "stallPlans": 2, "stallTemperature": 1.0},
                            training={"note": "free-form"}, evaluation=None)
     # [case name, path, new value or "<delete>"]: one class of mistake each.
     edits = [
@@ -146,6 +147,10 @@ def manifest_cases():
         ("execute steps fraction", ["decoding", "executeSteps"], 2.5),
         ("subtasks not boolean", ["decoding", "subtasks"], 1),
         ("keepWhenStill not boolean", ["decoding", "keepWhenStill"], "yes"),
+        ("stall plans zero", ["decoding", "stallPlans"], 0),
+        ("stall plans without temperature", ["decoding", "stallTemperature"], "<delete>"),
+        ("stall temperature zero", ["decoding", "stallTemperature"], 0),
+        ("stall temperature without plans", ["decoding", "stallPlans"], "<delete>"),
         ("training not object", ["training"], "yesterday"),
     ]
     cases = []

@@ -21,9 +21,10 @@ DECODING_REQUIRED = ["mode", "rounds", "schedule", "ranking", "temperature", "re
 # executeSteps, subtasks and keepWhenStill are the closed loop's, not the decoder's: how many of a
 # chunk's actions run before the next observation (absent: all of them), whether a multi-step
 # instruction is fed one clause at a time (training/subtasks.py; absent: false), and whether a
-# chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false). The rest
-# are DecoderSettings names.
-CLOSED_LOOP_KEYS = ["executeSteps", "subtasks", "keepWhenStill"]
+# chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false), and the
+# stall escape: after stallPlans plans in a row that left the arm still, sample at stallTemperature
+# (src/policy/VlaPolicy.ts; both or neither; absent: off). The rest are DecoderSettings names.
+CLOSED_LOOP_KEYS = ["executeSteps", "subtasks", "keepWhenStill", "stallPlans", "stallTemperature"]
 DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK"] + CLOSED_LOOP_KEYS
 TOP_KEYS = ["formatVersion", "name", "description", "cameras", "proprio", "tokenizer", "action",
             "cache", "onnx", "decoding", "training", "evaluation"]
@@ -234,6 +235,12 @@ def validate_manifest(m: Any, file_name: str = "manifest.json") -> Dict:
     for k in ["subtasks", "keepWhenStill"]:
         if k in d:
             ck.bool(d[k], "decoding." + k)
+    if "stallPlans" in d:
+        ck.int(d["stallPlans"], "decoding.stallPlans", 1)
+    if "stallTemperature" in d:
+        ck.num(d["stallTemperature"], "decoding.stallTemperature", positive=True)
+    if ("stallPlans" in d) != ("stallTemperature" in d):  # the stall escape needs both
+        ck.fail("decoding." + ("stallTemperature" if "stallPlans" in d else "stallPlans"), "present", None)
     for k in ["training", "evaluation"]:
         if m[k] is not None:
             ck.obj(m[k], k)

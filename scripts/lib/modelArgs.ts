@@ -34,9 +34,9 @@ export interface ModelEvalArgs {
   /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); undefined = the
    * manifest's decoding.keepWhenStill. */
   keepWhenStill?: boolean;
-  /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`; undefined =
-   * off. */
-  stallEscape?: { plans: number; temperature: number };
+  /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`, or `off`
+   * (null); undefined = the manifest's decoding.stallPlans and stallTemperature. */
+  stallEscape?: { plans: number; temperature: number } | null;
   /** @default true */
   prefixCache: boolean;
   out?: string;
@@ -49,7 +49,7 @@ export interface ModelEvalArgs {
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--stall-escape plans:tau] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--stall-escape plans:tau|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
 const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--keep-when-still', '--stall-escape', '--out', '--md', '--workers'];
@@ -67,13 +67,14 @@ function nonNegative(flag: string, v: string): number {
   return n;
 }
 
-/** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1. */
-function stallEscapeArg(v: string): { plans: number; temperature: number } {
+/** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1; "off" -> null. */
+function stallEscapeArg(v: string): { plans: number; temperature: number } | null {
+  if (v === 'off') return null;
   const m = /^(\d+):(.+)$/.exec(v);
   const plans = m ? Number(m[1]) : NaN;
   const temperature = m ? Number(m[2]) : NaN;
   if (!m || plans < 1 || !Number.isFinite(temperature) || temperature <= 0) {
-    throw new UsageError(`--stall-escape needs plans:temperature with an integer plans >= 1 and a temperature > 0 (e.g. 2:1), got "${v}"`);
+    throw new UsageError(`--stall-escape needs off or plans:temperature with an integer plans >= 1 and a temperature > 0 (e.g. 2:1), got "${v}"`);
   }
   return { plans, temperature };
 }

@@ -10,7 +10,7 @@
 // dropped; while waiting at a round gate nothing runs on the main thread; the decoder RNG is
 // Rng(seed).fork(task#seed) at reset, so an episode replays exactly from the URL; between rounds
 // the loop yields to the event loop so the page keeps drawing during a decode.
-import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultStallEscape, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecodeTrace, type DecoderMode, type DecoderSettings } from '../decoder';
 import { ChunkPlan } from '../policy/chunkPlan';
@@ -39,6 +39,9 @@ export interface ChunkRecord {
   /** Times the arm was still at the end of this chunk's executed actions and its next ones ran
    * instead of a new plan (keepWhenStill). */
   kept: number;
+  /** Sampled by the stall escape (the manifest's decoding.stallPlans and stallTemperature): the
+   * plans before it had left the arm still `stillPlans` times in a row. */
+  stallEscape: { stillPlans: number; temperature: number } | null;
   complete: boolean;
   /** performance.now() when planning started and ended (NaN while running): the e2e measures
    * main-thread stalls inside these spans. */
@@ -184,11 +187,14 @@ export class PolicyDriver {
     this.abort = abort;
     const m = this.model;
     const a = m.manifest.action;
-    const settings: Partial<DecoderSettings> = { ...(decoderDefaults(m.manifest) as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize };
+    const esc = defaultStallEscape(m.manifest);
+    const stillPlans = this.chunkPlan?.stillPlansNow(proprio, given.instruction) ?? 0;
+    const stallEscape = esc && stillPlans >= esc.plans ? { stillPlans, temperature: esc.temperature } : null;
+    const settings: Partial<DecoderSettings> = { ...(decoderDefaults(m.manifest) as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize, ...(stallEscape ? { temperature: stallEscape.temperature } : {}) };
     this.lastInputs = inputs;
     const t0 = now();
     const cache = await m.encode(inputs);
-    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, ...given, settings, kept: 0, complete: false, startedAt: t0, endedAt: NaN };
+    const rec: ChunkRecord = { index: this.chunks.length, step, trace: null as unknown as DecodeTrace, roundMs: [], encoderMs: now() - t0, nfe: 0, start, ...given, settings, kept: 0, stallEscape, complete: false, startedAt: t0, endedAt: NaN };
     let tRound = now();
     try {
       const res = await decode({
@@ -223,7 +229,7 @@ export class PolicyDriver {
       rec.complete = true;
       rec.endedAt = now();
       if (gen === this.generation) {
-        this.chunkPlan = new ChunkPlan(this.stepsPerChunk, this.keeps);
+        this.chunkPlan = new ChunkPlan(this.stepsPerChunk, this.keeps, this.chunkPlan);
         this.queue = this.chunkPlan.take(m.codec.decodeChunk(res.tokens), proprio, given.instruction);
       }
     } catch (e) {

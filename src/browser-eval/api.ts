@@ -39,8 +39,8 @@ export interface EpisodeRequest {
   subtasks?: boolean;
   /** Run a chunk's next actions while the arm is still (VlaPolicyOptions.keepWhenStill). @default the manifest's */
   keepWhenStill?: boolean;
-  /** Sample once the arm has stalled (VlaPolicyOptions.stallEscape). @default off */
-  stallEscape?: { plans: number; temperature: number };
+  /** Sample once the arm has stalled (VlaPolicyOptions.stallEscape); null = off. @default the manifest's */
+  stallEscape?: { plans: number; temperature: number } | null;
   prefixCache: boolean;
   /** Decoder RNG base seed. */
   policySeed: number;

@@ -105,7 +105,7 @@ const api: VlaEvalApi = {
       ...(req.instruction !== undefined ? { instruction: req.instruction } : {}),
       ...(req.maxSteps !== undefined ? { maxSteps: Math.min(req.maxSteps, base.maxSteps) } : {}),
     };
-    const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, subtasks: req.subtasks, keepWhenStill: req.keepWhenStill, stallEscape: req.stallEscape ?? null, prefixCache: req.prefixCache, seed: req.policySeed });
+    const policy = new VlaPolicy(m, { decoder: req.decoder, executeSteps: req.executeSteps, subtasks: req.subtasks, keepWhenStill: req.keepWhenStill, stallEscape: req.stallEscape, prefixCache: req.prefixCache, seed: req.policySeed });
     let sim: Sim | null = null;
     const makeSim = (scene: TaskInstance['scene']) => (sim = new Sim(scene));
     const points: TracePoint[] = [];

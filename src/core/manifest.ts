@@ -18,9 +18,10 @@ const DECODING_REQUIRED = ['mode', 'rounds', 'schedule', 'ranking', 'temperature
 // executeSteps, subtasks and keepWhenStill are the closed loop's, not the decoder's: how many of a
 // chunk's actions run before the next observation (absent: all of them), whether a multi-step
 // instruction is fed one clause at a time (src/policy/subtasks.ts; absent: false), and whether a
-// chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false). The
-// rest are DecoderSettings names.
-const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks', 'keepWhenStill'] as const;
+// chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false), and the
+// stall escape: after stallPlans plans in a row that left the arm still, sample at stallTemperature
+// (src/policy/VlaPolicy.ts; both or neither; absent: off). The rest are DecoderSettings names.
+const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks', 'keepWhenStill', 'stallPlans', 'stallTemperature'] as const;
 type ClosedLoopKey = (typeof CLOSED_LOOP_KEYS)[number];
 const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', ...CLOSED_LOOP_KEYS];
 const ID = '[a-z][a-z0-9-]*';
@@ -208,6 +209,10 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   if ('topK' in d) ck.int(d.topK, 'decoding.topK', 1);
   if ('executeSteps' in d) ck.int(d.executeSteps, 'decoding.executeSteps', 1, a.chunkLength as number);
   for (const k of ['subtasks', 'keepWhenStill']) if (k in d) ck.bool(d[k], `decoding.${k}`);
+  if ('stallPlans' in d) ck.int(d.stallPlans, 'decoding.stallPlans', 1);
+  if ('stallTemperature' in d) ck.num(d.stallTemperature, 'decoding.stallTemperature', 'positive');
+  // The stall escape needs both.
+  if ('stallPlans' in d !== 'stallTemperature' in d) ck.fail(`decoding.${'stallPlans' in d ? 'stallTemperature' : 'stallPlans'}`, 'present', undefined);
   for (const k of ['training', 'evaluation']) if (m[k] !== null) ck.obj(m[k], k);
   return m as unknown as Manifest;
 }
@@ -221,6 +226,12 @@ export function decoderDefaults(m: Pick<Manifest, 'decoding'>): Omit<DecodingDef
 /** Whether a chunk's next actions run while the arm is still (default: no). */
 export function defaultKeepWhenStill(m: Pick<Manifest, 'decoding'>): boolean {
   return m.decoding.keepWhenStill ?? false;
+}
+
+/** The stall escape the manifest asks for (default: off). */
+export function defaultStallEscape(m: Pick<Manifest, 'decoding'>): { plans: number; temperature: number } | null {
+  const { stallPlans, stallTemperature } = m.decoding;
+  return stallPlans !== undefined && stallTemperature !== undefined ? { plans: stallPlans, temperature: stallTemperature } : null;
 }
 
 /** Whether the model wants multi-step instructions one clause at a time (default: no). */

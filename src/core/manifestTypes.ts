@@ -108,6 +108,11 @@ export interface DecodingDefaults {
    * instead of replanning from the same observation (src/policy/chunkPlan.ts). Absent: false.
    * Not a decoder setting: the closed loop reads it. */
   keepWhenStill?: boolean;
+  /** Stall escape: once this many plans in a row have left the arm still, the next chunks are
+   * sampled at stallTemperature until it moves (src/policy/VlaPolicy.ts). Both or neither;
+   * absent: off. Not decoder settings: the closed loop reads them. */
+  stallPlans?: number;
+  stallTemperature?: number;
 }
 
 export interface Manifest {

@@ -10,7 +10,7 @@
 // episode seed), so an episode is reproducible; no mask id reaches the action codec (decode
 // returns action ids only).
 
-import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultSubtasks } from '../core/manifest';
+import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultStallEscape, defaultSubtasks } from '../core/manifest';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
@@ -44,7 +44,7 @@ export interface VlaPolicyOptions {
   keepWhenStill?: boolean;
   /** Stall escape: once `plans` chunks in a row have left the arm still (ChunkPlan.stillPlansNow),
    * decode the next ones at sampling temperature `temperature` instead of the settings' own, until
-   * the arm moves. null = off. @default null */
+   * the arm moves. null = off. @default the manifest's decoding.stallPlans and stallTemperature, else null */
   stallEscape?: StallEscape | null;
 }
 
@@ -91,7 +91,7 @@ export class VlaPolicy implements Policy {
     const H = model.manifest.action.chunkLength;
     // Explicit undefined (e.g. an unset CLI flag) means the default, not a value.
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), keepWhenStill: defaultKeepWhenStill(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), stallEscape: null, ...given };
+    this.opts = { decoder: {}, prefixCache: true, seed: 0, subtasks: defaultSubtasks(model.manifest), keepWhenStill: defaultKeepWhenStill(model.manifest), executeSteps: defaultExecuteSteps(model.manifest), stallEscape: defaultStallEscape(model.manifest), ...given };
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
     const esc = this.opts.stallEscape;

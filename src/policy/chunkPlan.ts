@@ -48,8 +48,14 @@ export class ChunkPlan {
   /** Consecutive plans, the latest included, each made with the arm still since the one before. */
   private stillPlans = 0;
 
-  constructor(readonly executeSteps: number, readonly keepWhenStill: boolean) {
+  /** `carry`: a plan of the same episode whose latest chunk and still-plan count this one takes
+   * over (the page makes a new plan per chunk, as its settings may change between chunks). */
+  constructor(readonly executeSteps: number, readonly keepWhenStill: boolean, carry?: ChunkPlan | null) {
     if (!Number.isInteger(executeSteps) || executeSteps < 1) throw new RangeError(`executeSteps must be a positive integer, got ${executeSteps}`);
+    if (carry) {
+      this.from = carry.from;
+      this.stillPlans = carry.stillPlans;
+    }
   }
 
   /** Forgets the latest chunk (a new episode). */

@@ -119,8 +119,8 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
   });
 
   it('with stallEscape samples the chunks after `plans` in a row left the arm still, and only those', async () => {
-    const run = async (stallEscape: { plans: number; temperature: number } | null) => {
-      const p = new VlaPolicy(model, { decoder: { mode: 'dd', rounds: 4 }, executeSteps: 4, keepWhenStill: true, stallEscape, seed: 2 });
+    const run = async (stallEscape: { plans: number; temperature: number } | null | undefined, m: VlaModel = model) => {
+      const p = new VlaPolicy(m, { decoder: { mode: 'dd', rounds: 4 }, executeSteps: 4, keepWhenStill: true, stallEscape, seed: 2 });
       const acts: number[][] = [];
       await runEpisode({ ...instance(), maxSteps: 40 }, p, frozen, { observe, onStep: (s) => acts.push(s.action) });
       return { flags: p.chunks.map((c) => c.stallEscape ?? false), chunk: (i: number) => acts.slice(8 * i, 8 * i + 8) };
@@ -135,6 +135,11 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
     expect(on.chunk(1)).toEqual(off.chunk(0));
     expect(on.chunk(2)).not.toEqual(off.chunk(0));
     expect((await run({ plans: 2, temperature: 1 })).chunk(2)).toEqual(on.chunk(2)); // seeded
+    // The manifest's decoding.stallPlans and stallTemperature are the default; null turns it off.
+    const manifest = { ...model.manifest, decoding: { ...model.manifest.decoding, stallPlans: 2, stallTemperature: 1 } };
+    const mEsc = Object.assign(Object.create(Object.getPrototypeOf(model)), model, { manifest }) as VlaModel;
+    expect((await run(undefined, mEsc)).flags).toEqual(on.flags);
+    expect((await run(null, mEsc)).flags).toEqual(off.flags);
     for (const bad of [{ plans: 0, temperature: 1 }, { plans: 1.5, temperature: 1 }, { plans: 2, temperature: 0 }, { plans: 2, temperature: NaN }]) {
       expect(() => new VlaPolicy(model, { stallEscape: bad })).toThrow('stallEscape needs');
     }

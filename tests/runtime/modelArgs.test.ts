@@ -23,8 +23,9 @@ describe('parseModelArgs', () => {
     expect(parseModelArgs(base).stallEscape).toBeUndefined();
     expect(parseModelArgs([...base, '--stall-escape', '2:1']).stallEscape).toEqual({ plans: 2, temperature: 1 });
     expect(parseModelArgs([...base, '--stall-escape=3:0.5']).stallEscape).toEqual({ plans: 3, temperature: 0.5 });
+    expect(parseModelArgs([...base, '--stall-escape', 'off']).stallEscape).toBeNull();
     for (const bad of ['0:1', '2:0', '2:-1', '2', 'x:1', '1.5:1', '2:abc']) {
-      expect(() => parseModelArgs([...base, '--stall-escape', bad])).toThrow('--stall-escape needs plans:temperature');
+      expect(() => parseModelArgs([...base, '--stall-escape', bad])).toThrow('--stall-escape needs off or plans:temperature');
     }
   });
 

@@ -91,3 +91,11 @@ class CheckpointExportTest(unittest.TestCase):
             main(["--checkpoint", ck, "--out", os.path.join(d, "out2"), "--rounds", "4", "--execute-steps", "2", "--subtasks"])
             m = load_manifest(os.path.join(d, "out2", "manifest.json"))
             self.assertEqual((m["decoding"]["rounds"], m["decoding"]["executeSteps"], m["decoding"]["subtasks"]), (4, 2, True))
+            self.assertNotIn("stallPlans", m["decoding"])
+            main(["--checkpoint", ck, "--out", os.path.join(d, "out3"), "--stall-escape", "2:1"])
+            m = load_manifest(os.path.join(d, "out3", "manifest.json"))
+            self.assertEqual((m["decoding"]["stallPlans"], m["decoding"]["stallTemperature"]), (2, 1.0))
+            for bad in ("0:1", "2:0", "2", "x:1", "1.5:1", "2:inf", "2:nan"):
+                with self.subTest(bad), self.assertRaises(SystemExit):
+                    main(["--checkpoint", ck, "--out", os.path.join(d, "bad"), "--stall-escape", bad])
+            self.assertFalse(os.path.exists(os.path.join(d, "bad")))

@@ -67,6 +67,11 @@ export function Inspector(p: InspectorProps) {
           step {p.chunk.clause.index + 1} of {p.chunk.clause.of}: “{p.chunk.instruction}”
         </p>
       )}
+      {p.chunk?.stallEscape && (
+        <p className="hint" data-testid="inspector-stall-escape">
+          stall escape: the {p.chunk.stallEscape.stillPlans} plans before this one left the arm still, so this chunk was sampled at temperature {p.chunk.stallEscape.temperature} instead of decoded greedily
+        </p>
+      )}
       {p.chunk && p.chunk.kept > 0 && (
         <p className="hint" data-testid="inspector-kept">
           the arm was still after this chunk's executed actions: its next actions ran instead of a new plan ({p.chunk.kept}×)
