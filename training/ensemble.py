@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from training.config import config_from_dict
 from training.export_onnx import add_decoding_args, decoding_from_args, export_model
 from training.model import VLA
-from training.soup import check_members, normalised
+from training.soup import add_member_args, check_members, member_args, normalised
 from training.tokenizer import Tokenizer
 
 
@@ -98,20 +98,15 @@ def ensemble_training_block(paths: Sequence[str], weights: Sequence[float], cks:
 
 def main(argv=None) -> Dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--checkpoints", required=True, help="comma-separated checkpoint paths (one model's runs)")
-    ap.add_argument("--weights", default="", help="comma-separated weights, one per checkpoint (default: equal)")
+    add_member_args(ap, "comma-separated checkpoint paths (one model's runs)")
     ap.add_argument("--out", required=True, help="output folder, e.g. models/vla-ens20")
     ap.add_argument("--name", required=True, help="model name in the manifest")
     ap.add_argument("--description", default="")
     ap.add_argument("--fixtures", help="also write parity.json to this folder")
     add_decoding_args(ap)
     a = ap.parse_args(argv)
-    paths = [p for p in a.checkpoints.split(",") if p]
-    for p in paths:
-        if not os.path.isfile(p):
-            raise SystemExit(f"--checkpoints: {p} not found")
+    paths, raw = member_args(a)
     try:
-        raw = [float(w) for w in a.weights.split(",")] if a.weights else [1.0] * len(paths)
         weights = normalised(raw, len(paths))
         cks, members = load_members(paths)
         model = Ensemble(members, weights).eval()

@@ -17,7 +17,7 @@ warm-start chain they share once (training.init_from), not once per member.
 import argparse
 import json
 import os
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 
@@ -109,22 +109,32 @@ def make_soup_checkpoint(paths: Sequence[str], weights: Sequence[float], name: s
             "evaluation": None}
 
 
-def main(argv=None) -> Dict:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--checkpoints", required=True, help="comma-separated checkpoint paths (same model, same init)")
+def add_member_args(ap: argparse.ArgumentParser, checkpoints_help: str) -> None:
+    """--checkpoints and --weights (soup and training/ensemble.py)."""
+    ap.add_argument("--checkpoints", required=True, help=checkpoints_help)
     ap.add_argument("--weights", default="", help="comma-separated weights, one per checkpoint (default: equal)")
-    ap.add_argument("--out", required=True, help="where to write the averaged checkpoint")
-    ap.add_argument("--name", required=True, help="model name for the export")
-    ap.add_argument("--description", default="")
-    a = ap.parse_args(argv)
+
+
+def member_args(a) -> Tuple[List[str], List[float]]:
+    """The checkpoint paths (each must exist) and raw weights of add_member_args' options."""
     paths = [p for p in a.checkpoints.split(",") if p]
     for p in paths:
         if not os.path.isfile(p):
             raise SystemExit(f"--checkpoints: {p} not found")
     try:
-        weights = [float(w) for w in a.weights.split(",")] if a.weights else [1.0] * len(paths)
+        return paths, [float(w) for w in a.weights.split(",")] if a.weights else [1.0] * len(paths)
     except ValueError:
         raise SystemExit(f"--weights: not numbers: {a.weights!r}")
+
+
+def main(argv=None) -> Dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_member_args(ap, "comma-separated checkpoint paths (same model, same init)")
+    ap.add_argument("--out", required=True, help="where to write the averaged checkpoint")
+    ap.add_argument("--name", required=True, help="model name for the export")
+    ap.add_argument("--description", default="")
+    a = ap.parse_args(argv)
+    paths, weights = member_args(a)
     try:
         ck = make_soup_checkpoint(paths, weights, a.name, a.description)
     except ValueError as e:

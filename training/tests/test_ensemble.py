@@ -3,9 +3,7 @@ along the layer axis, the decoder returns the weighted mean of their log-softmax
 model's manifest describes K x n_layer cache layers and its ONNX graphs match PyTorch in
 onnxruntime-web (and training.from_onnx refuses to rebuild it as one model), and what is not one model's checkpoints or has a weight <= 0 is refused."""
 import copy
-import json
 import os
-import subprocess
 import tempfile
 import unittest
 
@@ -16,8 +14,8 @@ from training.config import config_from_dict
 from training.ensemble import Ensemble, main
 from training.export_onnx import TEST_INSTRUCTIONS, example_inputs
 from training.from_onnx import rebuild
-from training.make_fixtures import ROOT
 from training.model import VLA, DecoderForExport, EncoderForExport
+from training.tests.parity import onnx_parity
 from training.tests.test_soup import MODELS, perturbed
 from training.tokenizer import Tokenizer
 
@@ -93,10 +91,7 @@ class EnsembleTest(unittest.TestCase):
             self.assertEqual(m["decoding"]["executeSteps"], 4)
             self.assertEqual([round(e["weight"], 6) for e in m["training"]["ensemble"]], [0.666667, 0.333333])
             self.assertEqual(m["training"]["parameters"], 2 * self.ma.num_params())
-            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), out,
-                                os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            rep = json.loads(r.stdout)
+            rep = onnx_parity(self, out, fx)
             self.assertTrue(rep["maskLogitNegInf"])
             self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
             with self.assertRaisesRegex(ValueError, "ensemble of 2 checkpoints"):

@@ -8,7 +8,6 @@ Invariant checked: 3 steps + resume + 3 steps == 6 uninterrupted steps, bit for 
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
@@ -26,6 +25,7 @@ from training.manifest import load_manifest
 from training.model import VLA
 from training.preprocess import image_to_tensor
 from training.tokenizer import build_tokenizer
+from training.tests.parity import onnx_parity
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TASKS = [("spatial/red_in_bowl", ["put the red cube in the bowl", "place the red cube into the bowl"]),
@@ -248,10 +248,7 @@ class TrainSmokeTest(unittest.TestCase):
             self.assertEqual(m["training"]["steps"], 6)
             q = a["stats"]
             self.assertTrue(all(h > lo for lo, h in zip(q["action_low"], q["action_high"])))
-            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), model_dir,
-                                os.path.join(fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            rep = json.loads(r.stdout)
+            rep = onnx_parity(self, model_dir, fx)
             self.assertTrue(rep["maskLogitNegInf"])
             self.assertLessEqual(rep["decoder"]["fromOrtCache"], 1e-4)
 
@@ -292,10 +289,7 @@ class TrainSmokeTest(unittest.TestCase):
             export_main(["--checkpoint", w["checkpoint"], "--out", kp_dir, "--fixtures", kp_fx])
             km = load_manifest(os.path.join(kp_dir, "manifest.json"))
             self.assertEqual(km["cache"]["prefixLength"], m["cache"]["prefixLength"] + 2)  # + 1 token per camera
-            r = subprocess.run(["node", os.path.join(ROOT, "training", "tests", "onnx_parity.mjs"), kp_dir,
-                                os.path.join(kp_fx, "parity.json")], cwd=ROOT, capture_output=True, text=True, timeout=60)
-            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-            self.assertLessEqual(json.loads(r.stdout)["encoder"]["past_keys"], 1e-4)
+            self.assertLessEqual(onnx_parity(self, kp_dir, kp_fx)["encoder"]["past_keys"], 1e-4)
 
     def test_keypoint_head_predicts_world_points_the_loss_makes_relative(self):
         cfg = apply_overrides(ModelConfig(), {"image_size": 16, "vision_channels": [4, 8], "n_layer": 1, "n_head": 2,
