@@ -25,7 +25,7 @@ K times the ONNX size.
 import argparse
 import os
 from dataclasses import replace
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -60,13 +60,8 @@ class Ensemble(nn.Module):
             m.set_proprio_stats(mean, std)
 
     def encode_prefix(self, images, input_ids, attention_mask, proprio):
-        cache: List = []
-        prefix_mask = None
-        for m in self.members:
-            c, pm = m.encode_prefix(images, input_ids, attention_mask, proprio)
-            cache.extend(c)
-            prefix_mask = pm if prefix_mask is None else prefix_mask
-        return cache, prefix_mask
+        parts = [m.encode_prefix(images, input_ids, attention_mask, proprio) for m in self.members]
+        return [kv for cache, _ in parts for kv in cache], parts[0][1]  # one config: one prefix mask
 
     def decode_same_batch(self, tokens, cache, prefix_mask):
         out, start = None, 0
@@ -77,7 +72,7 @@ class Ensemble(nn.Module):
         return out
 
 
-def load_members(paths: Sequence[str]) -> (List[Dict], List[VLA]):
+def load_members(paths: Sequence[str]) -> Tuple[List[Dict], List[VLA]]:
     cks = [torch.load(p, map_location="cpu") for p in paths]
     check_members(cks)
     models = []

@@ -17,7 +17,9 @@ import argparse
 import base64
 import inspect
 import json
+import math
 import os
+import re
 import warnings
 from typing import Dict, List, Optional
 
@@ -214,16 +216,15 @@ def add_decoding_args(ap: argparse.ArgumentParser) -> None:
 
 def stall_escape_arg(v: str) -> Dict:
     """"2:1" -> {"stallPlans": 2, "stallTemperature": 1.0}; the rules of npm run eval's --stall-escape."""
-    plans, _, tau = v.partition(":")
+    m = re.fullmatch(r"(\d+):(.+)", v)
     try:
-        out = {"stallPlans": int(plans), "stallTemperature": float(tau)}
-    except ValueError:
-        out = None
-    if not out or not plans.isdigit() or out["stallPlans"] < 1 or not (out["stallTemperature"] > 0) \
-            or out["stallTemperature"] == float("inf"):
+        plans, tau = (int(m[1]), float(m[2])) if m else (0, 0.0)
+    except ValueError:  # a temperature that is not a number
+        plans, tau = 0, 0.0
+    if plans < 1 or not (math.isfinite(tau) and tau > 0):
         raise ValueError(f"--stall-escape needs plans:temperature with an integer plans >= 1 and a temperature > 0 "
                          f"(e.g. 2:1), got {v!r}")
-    return out
+    return {"stallPlans": plans, "stallTemperature": tau}
 
 
 def decoding_from_args(args) -> Optional[Dict]:

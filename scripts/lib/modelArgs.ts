@@ -4,6 +4,7 @@
 // UsageErrors naming the flag (or the file and entry); --remask drop is the decoder's 'residual'
 // rule (re-mask a committed token whose confidence fell by more than a margin).
 
+import type { StallEscape } from '../../src/core/manifestTypes';
 import { DECODER_MODES, type DecoderSettings } from '../../src/decoder';
 import { checkSuiteTask, selectTasks, UsageError } from '../../src/eval/args';
 import { episodeSeed } from '../../src/eval/runner';
@@ -36,7 +37,7 @@ export interface ModelEvalArgs {
   keepWhenStill?: boolean;
   /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`, or `off`
    * (null); undefined = the manifest's decoding.stallPlans and stallTemperature. */
-  stallEscape?: { plans: number; temperature: number } | null;
+  stallEscape?: StallEscape | null;
   /** @default true */
   prefixCache: boolean;
   out?: string;
@@ -68,7 +69,7 @@ function nonNegative(flag: string, v: string): number {
 }
 
 /** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1; "off" -> null. */
-function stallEscapeArg(v: string): { plans: number; temperature: number } | null {
+function stallEscapeArg(v: string): StallEscape | null {
   if (v === 'off') return null;
   const m = /^(\d+):(.+)$/.exec(v);
   const plans = m ? Number(m[1]) : NaN;

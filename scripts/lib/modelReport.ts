@@ -5,6 +5,7 @@
 // Invariants: medians are over every decoded chunk of the run; charts are pure SVG strings
 // (no external assets), bars scaled to [0, 1] for rates and to the largest value for times.
 
+import type { StallEscape } from '../../src/core/manifestTypes';
 import type { EvalReport, RateSummary } from '../../src/eval/types';
 import type { ChunkStats } from '../../src/policy/VlaPolicy';
 
@@ -19,7 +20,7 @@ export interface DecodeSummary {
   /** A chunk's next actions run while the arm is still (src/policy/chunkPlan.ts). */
   keepWhenStill?: boolean;
   /** The stall escape (VlaPolicyOptions.stallEscape), when on. */
-  stallEscape?: { plans: number; temperature: number } | null;
+  stallEscape?: StallEscape | null;
   backend: unknown;
   chunks: number;
   /** Chunks the stall escape decoded (sampled). */

@@ -187,9 +187,7 @@ export class PolicyDriver {
     this.abort = abort;
     const m = this.model;
     const a = m.manifest.action;
-    const esc = defaultStallEscape(m.manifest);
-    const stillPlans = this.chunkPlan?.stillPlansNow(proprio, given.instruction) ?? 0;
-    const stallEscape = esc && stillPlans >= esc.plans ? { stillPlans, temperature: esc.temperature } : null;
+    const stallEscape = this.chunkPlan?.stallEscapeNow(proprio, given.instruction, defaultStallEscape(m.manifest)) ?? null;
     const settings: Partial<DecoderSettings> = { ...(decoderDefaults(m.manifest) as Partial<DecoderSettings>), ...this.settings, vocabSize: a.vocabSize, ...(stallEscape ? { temperature: stallEscape.temperature } : {}) };
     this.lastInputs = inputs;
     const t0 = now();

@@ -3,6 +3,7 @@
 // code imports it without pulling in the browser runtime.
 // Invariant: every value crossing page.evaluate is plain JSON (numbers, strings, arrays).
 
+import type { StallEscape } from '../core/manifestTypes';
 import type { DecoderSettings } from '../decoder';
 import type { PlaceGate, StackYaw } from '../expert';
 import type { EpisodeRow } from '../eval/types';
@@ -40,7 +41,7 @@ export interface EpisodeRequest {
   /** Run a chunk's next actions while the arm is still (VlaPolicyOptions.keepWhenStill). @default the manifest's */
   keepWhenStill?: boolean;
   /** Sample once the arm has stalled (VlaPolicyOptions.stallEscape); null = off. @default the manifest's */
-  stallEscape?: { plans: number; temperature: number } | null;
+  stallEscape?: StallEscape | null;
   prefixCache: boolean;
   /** Decoder RNG base seed. */
   policySeed: number;

@@ -7,7 +7,7 @@
 // Checks run in the same order as the Python twin, so both report the same first field.
 // The ONNX input/output lists must equal expectedIo(manifest) exactly.
 
-import { CAMERA_NAMES, MANIFEST_FORMAT_VERSION, type DecodingDefaults, type Manifest, type TensorSpec } from './manifestTypes';
+import { CAMERA_NAMES, MANIFEST_FORMAT_VERSION, type DecodingDefaults, type Manifest, type StallEscape, type TensorSpec } from './manifestTypes';
 
 export * from './manifestTypes';
 
@@ -229,7 +229,7 @@ export function defaultKeepWhenStill(m: Pick<Manifest, 'decoding'>): boolean {
 }
 
 /** The stall escape the manifest asks for (default: off). */
-export function defaultStallEscape(m: Pick<Manifest, 'decoding'>): { plans: number; temperature: number } | null {
+export function defaultStallEscape(m: Pick<Manifest, 'decoding'>): StallEscape | null {
   const { stallPlans, stallTemperature } = m.decoding;
   return stallPlans !== undefined && stallTemperature !== undefined ? { plans: stallPlans, temperature: stallTemperature } : null;
 }

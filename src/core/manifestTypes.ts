@@ -115,6 +115,12 @@ export interface DecodingDefaults {
   stallTemperature?: number;
 }
 
+/** The stall escape as the closed loop takes it (from decoding.stallPlans and stallTemperature). */
+export interface StallEscape {
+  plans: number;
+  temperature: number;
+}
+
 export interface Manifest {
   formatVersion: 1;
   name: string;

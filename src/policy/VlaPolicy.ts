@@ -11,6 +11,7 @@
 // returns action ids only).
 
 import { decoderDefaults, defaultExecuteSteps, defaultKeepWhenStill, defaultStallEscape, defaultSubtasks } from '../core/manifest';
+import type { StallEscape } from '../core/manifestTypes';
 import { Rng } from '../core/rng';
 import { decode, type DecoderSettings } from '../decoder';
 import type { Observation, Policy } from '../eval/types';
@@ -46,11 +47,6 @@ export interface VlaPolicyOptions {
    * decode the next ones at sampling temperature `temperature` instead of the settings' own, until
    * the arm moves. null = off. @default the manifest's decoding.stallPlans and stallTemperature, else null */
   stallEscape?: StallEscape | null;
-}
-
-export interface StallEscape {
-  plans: number;
-  temperature: number;
 }
 
 /** Timings and work of one decoded chunk. */
@@ -131,9 +127,8 @@ export class VlaPolicy implements Policy {
       proprio: obs.proprio,
       images: obs.images as Record<string, CameraFrame | undefined>,
     });
-    const esc = this.opts.stallEscape;
-    const stalled = esc !== null && this.plan.stillPlansNow(obs.proprio, instruction) >= esc.plans;
-    const tokens = await this.decodeChunk(inputs, now() - t0, stalled ? esc.temperature : undefined);
+    const escape = this.plan.stallEscapeNow(obs.proprio, instruction, this.opts.stallEscape);
+    const tokens = await this.decodeChunk(inputs, now() - t0, escape?.temperature);
     const actions = this.model.codec.decodeChunk(tokens);
     this.lastChunk = actions;
     return this.plan.take(actions, obs.proprio, instruction);

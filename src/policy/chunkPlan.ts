@@ -20,6 +20,7 @@
 // executeSteps actions of every chunk (the plain receding horizon); it never returns an action of
 // an older chunk than the latest, nor one twice; every call returns at least one action or null.
 
+import type { StallEscape } from '../core/manifestTypes';
 import { PROPRIO_NAMES } from '../sim/types';
 
 export const STILL_POS = 0.002;
@@ -72,6 +73,15 @@ export class ChunkPlan {
   stillPlansNow(proprio: ArrayLike<number>, instruction: string): number {
     if (!this.from || instruction !== this.from.instruction || !isStill(this.from.proprio, proprio)) return 0;
     return this.stillPlans + 1;
+  }
+
+  /** The stall escape for a plan made now: its temperature and the still plans before it once
+   * `esc.plans` plans in a row have left the arm still, else null (decode as set; also when `esc`
+   * is null, off). VlaPolicy and the page's PolicyDriver both ask this. */
+  stallEscapeNow(proprio: ArrayLike<number>, instruction: string, esc: StallEscape | null): { stillPlans: number; temperature: number } | null {
+    if (!esc) return null;
+    const stillPlans = this.stillPlansNow(proprio, instruction);
+    return stillPlans >= esc.plans ? { stillPlans, temperature: esc.temperature } : null;
   }
 
   /** The latest chunk's next actions when the arm is still since it was planned (keepWhenStill

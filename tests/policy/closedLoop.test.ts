@@ -3,6 +3,7 @@
 // from a seeded stand-in observer (no WebGL in Node) that depends on the arm's state.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
+import type { StallEscape } from '../../src/core/manifestTypes';
 import { proprioOf, runEpisode } from '../../src/eval/runner';
 import type { Observation, SimLike } from '../../src/eval/types';
 import { VlaModel } from '../../src/policy/VlaModel';
@@ -119,7 +120,7 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
   });
 
   it('with stallEscape samples the chunks after `plans` in a row left the arm still, and only those', async () => {
-    const run = async (stallEscape: { plans: number; temperature: number } | null | undefined, m: VlaModel = model) => {
+    const run = async (stallEscape: StallEscape | null | undefined, m: VlaModel = model) => {
       const p = new VlaPolicy(m, { decoder: { mode: 'dd', rounds: 4 }, executeSteps: 4, keepWhenStill: true, stallEscape, seed: 2 });
       const acts: number[][] = [];
       await runEpisode({ ...instance(), maxSteps: 40 }, p, frozen, { observe, onStep: (s) => acts.push(s.action) });
