@@ -209,22 +209,29 @@ def add_decoding_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--keep-when-still", action="store_true", help="manifest decoding.keepWhenStill: when the "
                     "executed actions left the arm still, run the chunk's next actions instead of replanning "
                     "(src/policy/chunkPlan.ts)")
-    ap.add_argument("--stall-escape", metavar="PLANS:TAU", help="manifest decoding.stallPlans and stallTemperature: "
-                    "after PLANS plans in a row that left the arm still, sample the next chunks at temperature TAU "
-                    "until it moves (src/policy/VlaPolicy.ts; default: off)")
+    ap.add_argument("--stall-escape", metavar="PLANS:TAU[:WINDOW:RADIUS]", help="manifest decoding.stallPlans and "
+                    "stallTemperature: after PLANS plans in a row that left the arm still, sample the next chunks at "
+                    "temperature TAU until it moves; with WINDOW:RADIUS (decoding.stallWindow, stallRadius) also "
+                    "once WINDOW plans in a row were made with the TCP within RADIUS metres "
+                    "(src/policy/chunkPlan.ts; default: off)")
 
 
 def stall_escape_arg(v: str) -> Dict:
-    """"2:1" -> {"stallPlans": 2, "stallTemperature": 1.0}; the rules of npm run eval's --stall-escape."""
-    m = re.fullmatch(r"(\d+):(.+)", v)
+    """"2:1" -> {"stallPlans": 2, "stallTemperature": 1.0}; "2:1:8:0.02" adds "stallWindow": 8 and
+    "stallRadius": 0.02. The rules of npm run eval's --stall-escape."""
+    m = re.fullmatch(r"(\d+):([^:]+)(?::(\d+):([^:]+))?", v)
     try:
         plans, tau = (int(m[1]), float(m[2])) if m else (0, 0.0)
-    except ValueError:  # a temperature that is not a number
-        plans, tau = 0, 0.0
-    if plans < 1 or not (math.isfinite(tau) and tau > 0):
-        raise ValueError(f"--stall-escape needs plans:temperature with an integer plans >= 1 and a temperature > 0 "
-                         f"(e.g. 2:1), got {v!r}")
-    return {"stallPlans": plans, "stallTemperature": tau}
+        window, radius = (int(m[3]), float(m[4])) if m and m[3] is not None else (None, None)
+    except ValueError:  # a temperature or radius that is not a number
+        plans, tau, window, radius = 0, 0.0, None, None
+    if plans < 1 or not (math.isfinite(tau) and tau > 0) or (
+            window is not None and (window < 2 or not (math.isfinite(radius) and radius > 0))):
+        raise ValueError(f"--stall-escape needs plans:temperature or plans:temperature:window:radius with integers "
+                         f"plans >= 1 and window >= 2, a temperature > 0 and a radius > 0 in metres (e.g. 2:1 or "
+                         f"2:1:8:0.02), got {v!r}")
+    hover = {"stallWindow": window, "stallRadius": radius} if window is not None else {}
+    return {"stallPlans": plans, "stallTemperature": tau, **hover}
 
 
 def decoding_from_args(args) -> Optional[Dict]:

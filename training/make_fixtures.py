@@ -117,7 +117,8 @@ def manifest_cases():
     stats = {"image_mean": [0.5, 0.5, 0.5], "image_std": [0.25, 0.25, 0.25], "proprio_mean": [0] * 8,
              "proprio_std": [1] * 8, "action_low": [-1] * 7, "action_high": [1] * 7}
     valid = build_manifest(cfg, "fixture", "Manifest validation fixture", tok.to_json(), stats,
-                           decoding={**default_decoding(), "stallPlans": 2, "stallTemperature": 1.0},
+                           decoding={**default_decoding(), "stallPlans": 2, "stallTemperature": 1.0,
+                                     "stallWindow": 8, "stallRadius": 0.02},
                            training={"note": "free-form"}, evaluation=None)
     # [case name, path, new value or "<delete>"]: one class of mistake each.
     edits = [
@@ -151,6 +152,10 @@ def manifest_cases():
         ("stall plans without temperature", ["decoding", "stallTemperature"], "<delete>"),
         ("stall temperature zero", ["decoding", "stallTemperature"], 0),
         ("stall temperature without plans", ["decoding", "stallPlans"], "<delete>"),
+        ("stall window one", ["decoding", "stallWindow"], 1),
+        ("stall window without radius", ["decoding", "stallRadius"], "<delete>"),
+        ("stall radius zero", ["decoding", "stallRadius"], 0),
+        ("stall radius without window", ["decoding", "stallWindow"], "<delete>"),
         ("training not object", ["training"], "yesterday"),
     ]
     cases = []

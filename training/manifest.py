@@ -23,8 +23,11 @@ DECODING_REQUIRED = ["mode", "rounds", "schedule", "ranking", "temperature", "re
 # instruction is fed one clause at a time (training/subtasks.py; absent: false), and whether a
 # chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false), and the
 # stall escape: after stallPlans plans in a row that left the arm still, sample at stallTemperature
-# (src/policy/VlaPolicy.ts; both or neither; absent: off). The rest are DecoderSettings names.
-CLOSED_LOOP_KEYS = ["executeSteps", "subtasks", "keepWhenStill", "stallPlans", "stallTemperature"]
+# (src/policy/VlaPolicy.ts; both or neither; absent: off), and also once stallWindow plans in a
+# row were made with the TCP within stallRadius metres (the hover rule; both or neither, and only
+# with the escape). The rest are DecoderSettings names.
+CLOSED_LOOP_KEYS = ["executeSteps", "subtasks", "keepWhenStill", "stallPlans", "stallTemperature", "stallWindow",
+                    "stallRadius"]
 DECODING_KEYS = DECODING_REQUIRED + ["temperatureAnneal", "gumbelScale", "eta0", "residualMargin", "topK"] + CLOSED_LOOP_KEYS
 TOP_KEYS = ["formatVersion", "name", "description", "cameras", "proprio", "tokenizer", "action",
             "cache", "onnx", "decoding", "training", "evaluation"]
@@ -241,6 +244,14 @@ def validate_manifest(m: Any, file_name: str = "manifest.json") -> Dict:
         ck.num(d["stallTemperature"], "decoding.stallTemperature", positive=True)
     if ("stallPlans" in d) != ("stallTemperature" in d):  # the stall escape needs both
         ck.fail("decoding." + ("stallTemperature" if "stallPlans" in d else "stallPlans"), "present", None)
+    if "stallWindow" in d:
+        ck.int(d["stallWindow"], "decoding.stallWindow", 2)
+    if "stallRadius" in d:
+        ck.num(d["stallRadius"], "decoding.stallRadius", positive=True)
+    if ("stallWindow" in d) != ("stallRadius" in d):  # the hover rule needs both, and the escape it starts
+        ck.fail("decoding." + ("stallRadius" if "stallWindow" in d else "stallWindow"), "present", None)
+    if "stallWindow" in d and "stallPlans" not in d:
+        ck.fail("decoding.stallPlans", "present (stallWindow and stallRadius need the stall escape)", None)
     for k in ["training", "evaluation"]:
         if m[k] is not None:
             ck.obj(m[k], k)

@@ -71,13 +71,13 @@ function nonNegative(flag: string, v: string): number {
 /** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1; "off" -> null. */
 function stallEscapeArg(v: string): StallEscape | null {
   if (v === 'off') return null;
-  const m = /^(\d+):(.+)$/.exec(v);
+  const m = /^(\d+):([^:]+)(?::(\d+):([^:]+))?$/.exec(v);
   const plans = m ? Number(m[1]) : NaN;
   const temperature = m ? Number(m[2]) : NaN;
-  if (!m || plans < 1 || !Number.isFinite(temperature) || temperature <= 0) {
-    throw new UsageError(`--stall-escape needs off or plans:temperature with an integer plans >= 1 and a temperature > 0 (e.g. 2:1), got "${v}"`);
+  if (!m || plans < 1 || !Number.isFinite(temperature) || temperature <= 0 || (m[3] !== undefined && (Number(m[3]) < 2 || !(Number(m[4]) > 0) || !Number.isFinite(Number(m[4]))))) {
+    throw new UsageError(`--stall-escape needs off, plans:temperature or plans:temperature:window:radius with integers plans >= 1 and window >= 2, a temperature > 0 and a radius > 0 in metres (e.g. 2:1 or 2:1:8:0.02), got "${v}"`);
   }
-  return { plans, temperature };
+  return m[3] === undefined ? { plans, temperature } : { plans, temperature, window: Number(m[3]), radius: Number(m[4]) };
 }
 
 function oneOf<T extends string>(flag: string, v: string, list: readonly T[]): T {

@@ -20,8 +20,10 @@ const DECODING_REQUIRED = ['mode', 'rounds', 'schedule', 'ranking', 'temperature
 // instruction is fed one clause at a time (src/policy/subtasks.ts; absent: false), and whether a
 // chunk's next actions run while the arm is still (src/policy/chunkPlan.ts; absent: false), and the
 // stall escape: after stallPlans plans in a row that left the arm still, sample at stallTemperature
-// (src/policy/VlaPolicy.ts; both or neither; absent: off). The rest are DecoderSettings names.
-const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks', 'keepWhenStill', 'stallPlans', 'stallTemperature'] as const;
+// (src/policy/VlaPolicy.ts; both or neither; absent: off), and also once stallWindow plans in a
+// row were made with the TCP within stallRadius metres (the hover rule; both or neither, and only
+// with the escape). The rest are DecoderSettings names.
+const CLOSED_LOOP_KEYS = ['executeSteps', 'subtasks', 'keepWhenStill', 'stallPlans', 'stallTemperature', 'stallWindow', 'stallRadius'] as const;
 type ClosedLoopKey = (typeof CLOSED_LOOP_KEYS)[number];
 const DECODING_KEYS = [...DECODING_REQUIRED, 'temperatureAnneal', 'gumbelScale', 'eta0', 'residualMargin', 'topK', ...CLOSED_LOOP_KEYS];
 const ID = '[a-z][a-z0-9-]*';
@@ -213,6 +215,11 @@ export function validateManifest(json: unknown, fileName = 'manifest.json'): Man
   if ('stallTemperature' in d) ck.num(d.stallTemperature, 'decoding.stallTemperature', 'positive');
   // The stall escape needs both.
   if ('stallPlans' in d !== 'stallTemperature' in d) ck.fail(`decoding.${'stallPlans' in d ? 'stallTemperature' : 'stallPlans'}`, 'present', undefined);
+  if ('stallWindow' in d) ck.int(d.stallWindow, 'decoding.stallWindow', 2);
+  if ('stallRadius' in d) ck.num(d.stallRadius, 'decoding.stallRadius', 'positive');
+  // The hover rule needs both, and the escape it starts.
+  if ('stallWindow' in d !== 'stallRadius' in d) ck.fail(`decoding.${'stallWindow' in d ? 'stallRadius' : 'stallWindow'}`, 'present', undefined);
+  if ('stallWindow' in d && !('stallPlans' in d)) ck.fail('decoding.stallPlans', 'present (stallWindow and stallRadius need the stall escape)', undefined);
   for (const k of ['training', 'evaluation']) if (m[k] !== null) ck.obj(m[k], k);
   return m as unknown as Manifest;
 }
@@ -230,8 +237,10 @@ export function defaultKeepWhenStill(m: Pick<Manifest, 'decoding'>): boolean {
 
 /** The stall escape the manifest asks for (default: off). */
 export function defaultStallEscape(m: Pick<Manifest, 'decoding'>): StallEscape | null {
-  const { stallPlans, stallTemperature } = m.decoding;
-  return stallPlans !== undefined && stallTemperature !== undefined ? { plans: stallPlans, temperature: stallTemperature } : null;
+  const { stallPlans, stallTemperature, stallWindow, stallRadius } = m.decoding;
+  if (stallPlans === undefined || stallTemperature === undefined) return null;
+  const hover = stallWindow !== undefined && stallRadius !== undefined ? { window: stallWindow, radius: stallRadius } : {};
+  return { plans: stallPlans, temperature: stallTemperature, ...hover };
 }
 
 /** Whether the model wants multi-step instructions one clause at a time (default: no). */

@@ -113,12 +113,22 @@ export interface DecodingDefaults {
    * absent: off. Not decoder settings: the closed loop reads them. */
   stallPlans?: number;
   stallTemperature?: number;
+  /** The hover rule (ChunkPlan.hoverPlansNow): the escape also starts once stallWindow plans in a
+   * row were made with the TCP within stallRadius metres of where it is. Both or neither, and only
+   * with stallPlans and stallTemperature. */
+  stallWindow?: number;
+  stallRadius?: number;
 }
 
 /** The stall escape as the closed loop takes it (from decoding.stallPlans and stallTemperature). */
 export interface StallEscape {
   plans: number;
   temperature: number;
+  /** Hover rule (optional, both or neither): the escape also starts once `window` plans in a row,
+   * the one now included, were made with the TCP within `radius` metres of where it is now and
+   * the fingers' opening unchanged (ChunkPlan.hoverPlansNow). */
+  window?: number;
+  radius?: number;
 }
 
 export interface Manifest {

@@ -44,8 +44,10 @@ export interface VlaPolicyOptions {
    * decoding.keepWhenStill, else false */
   keepWhenStill?: boolean;
   /** Stall escape: once `plans` chunks in a row have left the arm still (ChunkPlan.stillPlansNow),
-   * decode the next ones at sampling temperature `temperature` instead of the settings' own, until
-   * the arm moves. null = off. @default the manifest's decoding.stallPlans and stallTemperature, else null */
+   * or, given `window` and `radius`, `window` plans in a row were made with the TCP within `radius`
+   * metres (ChunkPlan.hoverPlansNow), decode the next ones at sampling temperature `temperature`
+   * instead of the settings' own, until the arm moves (gets somewhere). null = off. @default the
+   * manifest's decoding.stallPlans, stallTemperature, stallWindow and stallRadius, else null */
   stallEscape?: StallEscape | null;
 }
 
@@ -91,8 +93,9 @@ export class VlaPolicy implements Policy {
     const n = this.opts.executeSteps;
     if (!Number.isInteger(n) || n < 1 || n > H) throw new RangeError(`executeSteps must be an integer in [1, ${H}] (the chunk length), got ${n}`);
     const esc = this.opts.stallEscape;
-    if (esc && (!Number.isInteger(esc.plans) || esc.plans < 1 || !Number.isFinite(esc.temperature) || esc.temperature <= 0)) {
-      throw new RangeError(`stallEscape needs an integer plans >= 1 and a finite temperature > 0, got ${JSON.stringify(esc)}`);
+    const badHover = esc && (esc.window !== undefined || esc.radius !== undefined) && (!Number.isInteger(esc.window) || esc.window! < 2 || !Number.isFinite(esc.radius) || esc.radius! <= 0);
+    if (esc && (!Number.isInteger(esc.plans) || esc.plans < 1 || !Number.isFinite(esc.temperature) || esc.temperature <= 0 || badHover)) {
+      throw new RangeError(`stallEscape needs an integer plans >= 1 and a finite temperature > 0 (and, for the hover rule, both an integer window >= 2 and a finite radius > 0), got ${JSON.stringify(esc)}`);
     }
     this.plan = new ChunkPlan(n, this.opts.keepWhenStill);
     // The manifest's defaults are validated against the decoder's names (src/core/manifest.ts).

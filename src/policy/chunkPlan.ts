@@ -26,6 +26,8 @@ import { PROPRIO_NAMES } from '../sim/types';
 export const STILL_POS = 0.002;
 export const STILL_ANGLE = 0.02;
 export const STILL_OPENING = 5e-4;
+/** The most plans the hover rule looks back over. */
+export const TRAIL_PLANS = 64;
 
 const [X, Y, Z, QX, QY, QZ, QW, OPENING] = ['x', 'y', 'z', 'qx', 'qy', 'qz', 'qw', 'opening'].map((n) =>
   PROPRIO_NAMES.indexOf(n as (typeof PROPRIO_NAMES)[number]),
@@ -48,6 +50,8 @@ export class ChunkPlan {
   private from: { proprio: number[]; instruction: string } | null = null;
   /** Consecutive plans, the latest included, each made with the arm still since the one before. */
   private stillPlans = 0;
+  /** TCP position, opening and clause of the latest plans, oldest first (at most TRAIL_PLANS). */
+  private trail: { xyz: [number, number, number]; opening: number; instruction: string }[] = [];
 
   /** `carry`: a plan of the same episode whose latest chunk and still-plan count this one takes
    * over (the page makes a new plan per chunk, as its settings may change between chunks). */
@@ -56,6 +60,7 @@ export class ChunkPlan {
     if (carry) {
       this.from = carry.from;
       this.stillPlans = carry.stillPlans;
+      this.trail = carry.trail.slice();
     }
   }
 
@@ -64,6 +69,7 @@ export class ChunkPlan {
     this.rest = [];
     this.from = null;
     this.stillPlans = 0;
+    this.trail = [];
   }
 
   /** How many plans in a row would have left the arm still if one were made now from `proprio`:
@@ -75,13 +81,33 @@ export class ChunkPlan {
     return this.stillPlans + 1;
   }
 
+  /** How many plans in a row, one made now from `proprio` included, were made under the same
+   * clause with the TCP within `radius` metres of where it is now and the opening within
+   * STILL_OPENING of now's: 1 when the latest plan already was not. (A hover: the arm moves, a
+   * centimetre up and back down, but gets nowhere.) */
+  hoverPlansNow(proprio: ArrayLike<number>, instruction: string, radius: number): number {
+    let n = 1;
+    for (let i = this.trail.length - 1; i >= 0; i--) {
+      const t = this.trail[i];
+      const d = Math.hypot(t.xyz[0] - proprio[X], t.xyz[1] - proprio[Y], t.xyz[2] - proprio[Z]);
+      // NaN fails both comparisons: a NaN never hovers.
+      if (t.instruction !== instruction || !(d < radius) || !(Math.abs(t.opening - proprio[OPENING]) < STILL_OPENING)) break;
+      n++;
+    }
+    return n;
+  }
+
   /** The stall escape for a plan made now: its temperature and the still plans before it once
    * `esc.plans` plans in a row have left the arm still, else null (decode as set; also when `esc`
    * is null, off). VlaPolicy and the page's PolicyDriver both ask this. */
   stallEscapeNow(proprio: ArrayLike<number>, instruction: string, esc: StallEscape | null): { stillPlans: number; temperature: number } | null {
     if (!esc) return null;
     const stillPlans = this.stillPlansNow(proprio, instruction);
-    return stillPlans >= esc.plans ? { stillPlans, temperature: esc.temperature } : null;
+    if (stillPlans >= esc.plans) return { stillPlans, temperature: esc.temperature };
+    if (esc.window !== undefined && esc.radius !== undefined && this.hoverPlansNow(proprio, instruction, esc.radius) >= esc.window) {
+      return { stillPlans, temperature: esc.temperature };
+    }
+    return null;
   }
 
   /** The latest chunk's next actions when the arm is still since it was planned (keepWhenStill
@@ -97,6 +123,8 @@ export class ChunkPlan {
     if (chunk.length === 0) throw new RangeError('a decoded chunk has no actions');
     this.stillPlans = this.stillPlansNow(proprio, instruction);
     this.from = { proprio: Array.from(proprio), instruction };
+    this.trail.push({ xyz: [proprio[X], proprio[Y], proprio[Z]], opening: proprio[OPENING], instruction });
+    if (this.trail.length > TRAIL_PLANS) this.trail.shift();
     this.rest = chunk.slice(this.executeSteps);
     return chunk.slice(0, this.executeSteps);
   }

@@ -82,6 +82,31 @@ describe('ChunkPlan', () => {
     expect(p.stillPlansNow(moved, 'a')).toBe(0);
   });
 
+  it('counts the plans in a row made with the TCP within a radius of now and the opening unchanged (the hover rule)', () => {
+    const p = new ChunkPlan(4, true);
+    const at = (dx: number, dz: number, opening = 0.056) => [0.1 + dx, -0.05, 0.14 + dz, 0, 0, 0, 1, opening];
+    expect(p.hoverPlansNow(P0, 'a', 0.02)).toBe(1); // no plan yet: only the one now
+    // Bobbing 1.5 cm up and down, a few millimetres sideways: moving, never still, but hovering.
+    const bob = [at(0, 0), at(0.004, -0.015), at(-0.003, 0), at(0.002, -0.015)];
+    bob.forEach((q) => p.take(chunk(8, 1), q, 'a'));
+    expect(p.stillPlansNow(at(0, 0), 'a')).toBe(0);
+    expect(p.hoverPlansNow(at(0, 0), 'a', 0.02)).toBe(5);
+    expect(p.hoverPlansNow(at(0, 0), 'a', 0.01)).toBe(1); // the latest plan was 1.5 cm lower
+    expect(p.hoverPlansNow(at(0, 0), 'b', 0.02)).toBe(1); // the next clause
+    expect(p.hoverPlansNow(at(0, 0, 0.08), 'a', 0.02)).toBe(1); // the fingers opened
+    expect(p.hoverPlansNow(at(0.05, 0), 'a', 0.02)).toBe(1); // it got somewhere
+    expect(p.hoverPlansNow([NaN, ...at(0, 0).slice(1)], 'a', 0.02)).toBe(1);
+    // The escape: by the still rule (2 still plans) or, given window and radius, by the hover rule.
+    const esc = { plans: 2, temperature: 1 };
+    expect(p.stallEscapeNow(at(0, 0), 'a', esc)).toBeNull();
+    expect(p.stallEscapeNow(at(0, 0), 'a', { ...esc, window: 5, radius: 0.02 })).toEqual({ stillPlans: 0, temperature: 1 });
+    expect(p.stallEscapeNow(at(0, 0), 'a', { ...esc, window: 6, radius: 0.02 })).toBeNull();
+    // A carried plan keeps the trail; reset forgets it.
+    expect(new ChunkPlan(4, true, p).hoverPlansNow(at(0, 0), 'a', 0.02)).toBe(5);
+    p.reset();
+    expect(p.hoverPlansNow(at(0, 0), 'a', 0.02)).toBe(1);
+  });
+
   it('on the real sim: a held cube told to stay is still over 4 steps; carrying it is not', () => {
     const inst = getTask('object/purple_cube_in_tray').sample(3);
     const sim = new Sim(inst.scene);

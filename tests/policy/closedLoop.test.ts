@@ -3,6 +3,7 @@
 // from a seeded stand-in observer (no WebGL in Node) that depends on the arm's state.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
+import { defaultStallEscape } from '../../src/core/manifest';
 import type { StallEscape } from '../../src/core/manifestTypes';
 import { proprioOf, runEpisode } from '../../src/eval/runner';
 import type { Observation, SimLike } from '../../src/eval/types';
@@ -141,7 +142,14 @@ describe('VlaPolicy closed loop (models/test-random)', () => {
     const mEsc = Object.assign(Object.create(Object.getPrototypeOf(model)), model, { manifest }) as VlaModel;
     expect((await run(undefined, mEsc)).flags).toEqual(on.flags);
     expect((await run(null, mEsc)).flags).toEqual(off.flags);
-    for (const bad of [{ plans: 0, temperature: 1 }, { plans: 1.5, temperature: 1 }, { plans: 2, temperature: 0 }, { plans: 2, temperature: NaN }]) {
+    // With stallWindow and stallRadius the manifest's default carries the hover rule too.
+    const hover = { ...model.manifest, decoding: { ...manifest.decoding, stallWindow: 8, stallRadius: 0.02 } };
+    expect(defaultStallEscape(hover)).toEqual({ plans: 2, temperature: 1, window: 8, radius: 0.02 });
+    expect(defaultStallEscape(manifest)).toEqual({ plans: 2, temperature: 1 });
+    expect(defaultStallEscape(model.manifest)).toBeNull();
+    const h = { plans: 2, temperature: 1 };
+    for (const bad of [{ plans: 0, temperature: 1 }, { plans: 1.5, temperature: 1 }, { plans: 2, temperature: 0 }, { plans: 2, temperature: NaN },
+      { ...h, window: 1, radius: 0.02 }, { ...h, window: 8 }, { ...h, radius: 0.02 }, { ...h, window: 8, radius: 0 }, { ...h, window: 8, radius: NaN }]) {
       expect(() => new VlaPolicy(model, { stallEscape: bad })).toThrow('stallEscape needs');
     }
   });

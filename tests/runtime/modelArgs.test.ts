@@ -24,8 +24,9 @@ describe('parseModelArgs', () => {
     expect(parseModelArgs([...base, '--stall-escape', '2:1']).stallEscape).toEqual({ plans: 2, temperature: 1 });
     expect(parseModelArgs([...base, '--stall-escape=3:0.5']).stallEscape).toEqual({ plans: 3, temperature: 0.5 });
     expect(parseModelArgs([...base, '--stall-escape', 'off']).stallEscape).toBeNull();
-    for (const bad of ['0:1', '2:0', '2:-1', '2', 'x:1', '1.5:1', '2:abc']) {
-      expect(() => parseModelArgs([...base, '--stall-escape', bad])).toThrow('--stall-escape needs off or plans:temperature');
+    expect(parseModelArgs([...base, '--stall-escape', '2:1:8:0.02']).stallEscape).toEqual({ plans: 2, temperature: 1, window: 8, radius: 0.02 });
+    for (const bad of ['0:1', '2:0', '2:-1', '2', 'x:1', '1.5:1', '2:abc', '2:1:1:0.02', '2:1:8:0', '2:1:8', '2:1:8:x', '2:1:8:Infinity', '2:1:-8:0.02']) {
+      expect(() => parseModelArgs([...base, '--stall-escape', bad])).toThrow('--stall-escape needs off, plans:temperature or plans:temperature:window:radius');
     }
   });
 

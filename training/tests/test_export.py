@@ -10,7 +10,7 @@ import unittest
 
 import numpy as np
 
-from training.export_onnx import fixture_array, graph_io, main
+from training.export_onnx import fixture_array, graph_io, main, stall_escape_arg
 from training.make_fixtures import FIX, ROOT
 from training.manifest import load_manifest
 
@@ -95,7 +95,11 @@ class CheckpointExportTest(unittest.TestCase):
             main(["--checkpoint", ck, "--out", os.path.join(d, "out3"), "--stall-escape", "2:1"])
             m = load_manifest(os.path.join(d, "out3", "manifest.json"))
             self.assertEqual((m["decoding"]["stallPlans"], m["decoding"]["stallTemperature"]), (2, 1.0))
-            for bad in ("0:1", "2:0", "2", "x:1", "1.5:1", "2:inf", "2:nan"):
+            self.assertNotIn("stallWindow", m["decoding"])
+            self.assertEqual(stall_escape_arg("2:1:8:0.02"), {"stallPlans": 2, "stallTemperature": 1.0,
+                                                              "stallWindow": 8, "stallRadius": 0.02})
+            for bad in ("0:1", "2:0", "2", "x:1", "1.5:1", "2:inf", "2:nan", "2:1:1:0.02", "2:1:8:0", "2:1:8",
+                        "2:1:8:x", "2:1:8:inf", "2:1:-8:0.02"):
                 with self.subTest(bad), self.assertRaises(SystemExit):
                     main(["--checkpoint", ck, "--out", os.path.join(d, "bad"), "--stall-escape", bad])
             self.assertFalse(os.path.exists(os.path.join(d, "bad")))
