@@ -35,8 +35,9 @@ export interface ModelEvalArgs {
   /** Run a chunk's next actions while the arm is still (src/policy/chunkPlan.ts); undefined = the
    * manifest's decoding.keepWhenStill. */
   keepWhenStill?: boolean;
-  /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`, or `off`
-   * (null); undefined = the manifest's decoding.stallPlans and stallTemperature. */
+  /** Stall escape (VlaPolicyOptions.stallEscape): `--stall-escape plans:temperature`, with the
+   * hover rule `plans:temperature:window:radius`, or `off` (null); undefined = the manifest's
+   * decoding.stallPlans, stallTemperature, stallWindow and stallRadius. */
   stallEscape?: StallEscape | null;
   /** @default true */
   prefixCache: boolean;
@@ -50,7 +51,7 @@ export interface ModelEvalArgs {
 
 export const MODEL_USAGE = `usage: npm run eval -- --policy model --model models/<name> [--decoder dd|ar|oneshot|random] [--rounds T]
   [--remask none|threshold|drop] [--temperature tau] [--gumbel g] [--backend auto|wasm|webgpu] [--episodes-per-task N] [--suite S | --task ID]
-  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--stall-escape plans:tau|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
+  [--episodes-file F] [--seed S] [--execute-steps n] [--subtasks on|off] [--keep-when-still on|off] [--stall-escape plans:tau[:window:radius]|off] [--no-prefix-cache] [--out report.json] [--md report.md] [--quiet] [--workers K]
   suites: ${SUITES.join(', ')}`;
 
 const VALUE_FLAGS = ['--policy', '--model', '--decoder', '--rounds', '--remask', '--temperature', '--gumbel', '--backend', '--episodes-per-task', '--suite', '--task', '--episodes-file', '--seed', '--execute-steps', '--subtasks', '--keep-when-still', '--stall-escape', '--out', '--md', '--workers'];
@@ -68,7 +69,8 @@ function nonNegative(flag: string, v: string): number {
   return n;
 }
 
-/** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1; "off" -> null. */
+/** "2:1" -> { plans: 2, temperature: 1 }: after 2 chunks in a row that left the arm still, sample at 1;
+ * "2:1:8:0.02" adds { window: 8, radius: 0.02 } (also after 8 plans within 2 cm); "off" -> null. */
 function stallEscapeArg(v: string): StallEscape | null {
   if (v === 'off') return null;
   const m = /^(\d+):([^:]+)(?::(\d+):([^:]+))?$/.exec(v);
