@@ -102,6 +102,17 @@ export function stackedChartSvg(title: string, unit: string, rows: readonly { la
 }
 
 /** Markdown section for a model run: decode settings and timings, plus the charts. */
+/** The stall escape in words, for a report. */
+export function stallEscapeText(esc: StallEscape): string {
+  const hover = esc.window !== undefined && esc.radius !== undefined ? ` or ${esc.window} plans in a row made within ${+(esc.radius * 100).toFixed(2)} cm of where the arm is` : '';
+  return `after ${esc.plans} chunks in a row that left the arm still${hover} the next ones sampled at temperature ${esc.temperature}`;
+}
+
+/** The stall escape as `--stall-escape` takes it. */
+export function stallEscapeFlag(esc: StallEscape): string {
+  return [esc.plans, esc.temperature, ...(esc.window !== undefined && esc.radius !== undefined ? [esc.window, esc.radius] : [])].join(':');
+}
+
 export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string {
   const m = decode.medianMsPerChunk;
   const suites = Object.entries(report.suites).map(([k, v]) => ({ label: k, ...v! }));
@@ -109,7 +120,7 @@ export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string
     '',
     '## Decoding',
     '',
-    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}${decode.keepWhenStill ? ', the rest of a chunk run while the arm is still (`--keep-when-still on`)' : ''}${decode.stallEscape ? `, after ${decode.stallEscape.plans} chunks in a row that left the arm still the next ones sampled at temperature ${decode.stallEscape.temperature} (\`--stall-escape ${decode.stallEscape.plans}:${decode.stallEscape.temperature}\`; ${decode.stallEscapeChunks ?? 0} chunks)` : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
+    `Decoder \`${decode.mode}\`${decode.rounds !== null ? `, T = ${decode.rounds}` : ''}, remask \`${decode.remask}\`, prefix cache ${decode.prefixCache ? 'on' : 'off (encoder every round)'}, ${decode.executeSteps} actions executed per chunk${decode.subtasks ? ', two-step instructions fed one clause at a time (`--subtasks on`)' : ''}${decode.keepWhenStill ? ', the rest of a chunk run while the arm is still (`--keep-when-still on`)' : ''}${decode.stallEscape ? `, ${stallEscapeText(decode.stallEscape)} (\`--stall-escape ${stallEscapeFlag(decode.stallEscape)}\`; ${decode.stallEscapeChunks ?? 0} chunks)` : ''}, backend \`${(decode.backend as { name?: string })?.name ?? '?'}\`.`,
     '',
     '| chunks | mean NFE | encoder runs / chunk | median ms / chunk | encoder | rounds | preprocess |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

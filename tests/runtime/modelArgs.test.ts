@@ -5,7 +5,7 @@ import { episodeSeed } from '../../src/eval/runner';
 import { ioMismatches } from '../../src/policy/ioCheck';
 import { fetchSource, ModelLoadError } from '../../src/policy/sources';
 import { episodesFromArgs, parseEpisodesFile, parseModelArgs, UsageError, wantsModelPolicy } from '../../scripts/lib/modelArgs';
-import { median, rateChartSvg, summarizeChunks } from '../../scripts/lib/modelReport';
+import { median, rateChartSvg, stallEscapeFlag, stallEscapeText, summarizeChunks } from '../../scripts/lib/modelReport';
 
 const base = ['--policy', 'model', '--model', 'models/test-random/'];
 
@@ -104,6 +104,16 @@ describe('report pieces', () => {
     expect(s.medianMsPerChunk).toEqual({ total: 22, encoder: 2, rounds: 20, preprocess: 1 });
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
+  it('the stall escape in words and as its flag, with and without the hover rule', () => {
+    expect(stallEscapeFlag({ plans: 2, temperature: 1 })).toBe('2:1');
+    expect(stallEscapeFlag({ plans: 2, temperature: 1, window: 8, radius: 0.02 })).toBe('2:1:8:0.02');
+    expect(stallEscapeText({ plans: 2, temperature: 1 })).toBe('after 2 chunks in a row that left the arm still the next ones sampled at temperature 1');
+    expect(stallEscapeText({ plans: 2, temperature: 1, window: 8, radius: 0.02 })).toContain('or 8 plans in a row made within 2 cm of where the arm is');
+    // The flag round-trips through the parser.
+    const esc = { plans: 3, temperature: 0.5, window: 6, radius: 0.03 };
+    expect(parseModelArgs(['--policy', 'model', '--model', 'models/test-random', '--stall-escape', stallEscapeFlag(esc)]).stallEscape).toEqual(esc);
+  });
+
   it('rateChartSvg draws one bar and one CI whisker per row', () => {
     const svg = rateChartSvg('t', [{ label: 'a<b', successRate: 0.5, episodes: 4, successes: 2, ci95: [0.15, 0.85] }]);
     expect(svg.startsWith('<svg')).toBe(true);
