@@ -13,7 +13,9 @@
 // between the closed fingers goes on with the lift (the expert itself never grasps before 'close',
 // so its own demonstrations are unchanged). With lenientGates its phases also end as soon as the
 // learner's state serves the next one (Phase.early): close once the object is between the pads,
-// let go once it is over its spot, lower from any height once over it. The expert's own gates are
+// let go once it is over its spot, lower from any height once over it, and a goal restarted (a phase
+// timed out) while the learner still holds its object goes straight on to the phase that serves it,
+// never labelling the restart's one step of open fingers. The expert's own gates are
 // exact (3 mm from its grasp point); labels behind exact gates, in states a learner reaches only
 // to a centimetre, said "keep adjusting" forever and taught the learner to hover.
 // Invariants: act() returns 7 finite numbers within the action limits; the gripper entry is
@@ -150,6 +152,11 @@ export class ExpertPolicy implements Policy {
       const lost = phase.holds !== undefined && this.stepsInPhase > 0 && state.arm.grasped !== phase.holds;
       if (lost || this.stepsInPhase > phase.limit) {
         this.startGoal(this.goalIndex);
+        // Following a learner that still holds the goal's object, go on to the phase that serves it
+        // (the "already holding" rule below) before labelling: the restart's approach would label
+        // one step of open fingers, and a learner copies that as letting go anywhere.
+        const lift = this.phases.findIndex((p) => p.name === 'lift');
+        if (this.lenientGates && lift >= 0 && state.arm.grasped === this.phases[lift].holds) continue;
         return;
       }
       const lift = this.phases.findIndex((p) => p.name === 'lift');

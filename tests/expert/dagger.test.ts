@@ -223,6 +223,20 @@ describe('ExpertPolicy with lenient gates (labelling a learner)', () => {
     expect(inst.success(sim.state())).toBe(true);
   });
 
+  it('restarts a timed-out phase without a one-step "open" label while the learner still holds the object', () => {
+    // A learner that holds the cube over the bowl at cruise height and never lowers it: the lowering
+    // times out (its limit, 60 steps) and the goal restarts. The restart's first phase is the
+    // approach, fingers open; labelled as is for one step before the "already holding" rule moved
+    // on, it taught DAgger learners to let go at random (reports/probes/dagger_label_glitches_session40.py).
+    const { inst, sim } = runUntil(TASK, 23, (s, e) => e.phase === 'lower');
+    const s = sim.state();
+    expect(s.arm.grasped).toBe('red_cube');
+    const lenient = new ExpertPolicy(inst, { lenientGates: true });
+    const labels = Array.from({ length: 150 }, () => lenient.act(s));
+    expect(labels.filter((a) => a[6] !== 1)).toEqual([]);
+    expect(lenient.phase).toBe('lower');
+  });
+
   it('still solves tasks when it drives itself', async () => {
     for (const [id, seed] of [[TASK, 31], ['spatial/cube_left_of_bowl_to_plate', 32], ['goal/stack_red_cube_on_blue_cube', 34], ['object/purple_cube_in_tray', 35], ['long/red_cube_in_bowl_then_blue_cube_on_plate', 33]] as const) {
       const inst = getTask(id).sample(seed);
