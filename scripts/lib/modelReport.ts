@@ -101,7 +101,6 @@ export function stackedChartSvg(title: string, unit: string, rows: readonly { la
   return out.join('');
 }
 
-/** Markdown section for a model run: decode settings and timings, plus the charts. */
 /** The stall escape in words, for a report. */
 export function stallEscapeText(esc: StallEscape): string {
   const hover = esc.window !== undefined && esc.radius !== undefined ? ` or ${esc.window} plans in a row made within ${+(esc.radius * 100).toFixed(2)} cm of where the arm is` : '';
@@ -113,6 +112,7 @@ export function stallEscapeFlag(esc: StallEscape): string {
   return [esc.plans, esc.temperature, ...(esc.window !== undefined && esc.radius !== undefined ? [esc.window, esc.radius] : [])].join(':');
 }
 
+/** Markdown section for a model run: decode settings and timings, plus the charts. */
 export function modelMarkdown(report: EvalReport, decode: DecodeSummary): string {
   const m = decode.medianMsPerChunk;
   const suites = Object.entries(report.suites).map(([k, v]) => ({ label: k, ...v! }));

@@ -120,7 +120,8 @@ export interface DecodingDefaults {
   stallRadius?: number;
 }
 
-/** The stall escape as the closed loop takes it (from decoding.stallPlans and stallTemperature). */
+/** The stall escape as the closed loop takes it (from decoding.stallPlans, stallTemperature,
+ * stallWindow and stallRadius). */
 export interface StallEscape {
   plans: number;
   temperature: number;

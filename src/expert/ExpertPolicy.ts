@@ -150,17 +150,21 @@ export class ExpertPolicy implements Policy {
         continue;
       }
       const lost = phase.holds !== undefined && this.stepsInPhase > 0 && state.arm.grasped !== phase.holds;
+      // The goal's object is between the fingers already (its lift holds it).
+      const holdsGoalObject = () => {
+        const lift = this.phases.findIndex((p) => p.name === 'lift');
+        return lift >= 0 && state.arm.grasped === this.phases[lift].holds ? lift : -1;
+      };
       if (lost || this.stepsInPhase > phase.limit) {
         this.startGoal(this.goalIndex);
         // Following a learner that still holds the goal's object, go on to the phase that serves it
         // (the "already holding" rule below) before labelling: the restart's approach would label
         // one step of open fingers, and a learner copies that as letting go anywhere.
-        const lift = this.phases.findIndex((p) => p.name === 'lift');
-        if (this.lenientGates && lift >= 0 && state.arm.grasped === this.phases[lift].holds) continue;
+        if (this.lenientGates && holdsGoalObject() >= 0) continue;
         return;
       }
-      const lift = this.phases.findIndex((p) => p.name === 'lift');
-      if ((phase.name === 'approach' || phase.name === 'descend') && lift > this.phaseIndex && state.arm.grasped === this.phases[lift].holds) {
+      const lift = holdsGoalObject();
+      if ((phase.name === 'approach' || phase.name === 'descend') && lift > this.phaseIndex) {
         this.phaseIndex = lift; // already holding what this goal picks (a learner grasped it)
         this.stepsInPhase = 0;
         continue;
