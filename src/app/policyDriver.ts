@@ -39,7 +39,7 @@ export interface ChunkRecord {
   /** Times the arm was still at the end of this chunk's executed actions and its next ones ran
    * instead of a new plan (keepWhenStill). */
   kept: number;
-  /** Sampled by the stall escape (the manifest's decoding.stallPlans and stallTemperature): the
+  /** Sampled by the stall escape (the manifest's decoding.stallPlans, stallTemperature and hover rule): the
    * plans before it had left the arm still `stillPlans` times in a row. */
   stallEscape: { stillPlans: number; temperature: number } | null;
   complete: boolean;

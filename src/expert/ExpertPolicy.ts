@@ -127,6 +127,13 @@ export class ExpertPolicy implements Policy {
     return [...this.motion.command(state, { position: t.position, yaw: t.yaw, vmax: phase.vmax }), phase.gripper];
   }
 
+  /** The index of the current goal's lift when the object it lifts is between the fingers already,
+   * else -1. */
+  private liftOfHeld(state: SimState): number {
+    const lift = this.phases.findIndex((p) => p.name === 'lift');
+    return lift >= 0 && state.arm.grasped === this.phases[lift].holds ? lift : -1;
+  }
+
   /** Moves through phases, goals and retries according to `state` (before acting on it). */
   private advance(state: SimState): void {
     for (let guard = 0; guard < 8; guard++) {
@@ -150,20 +157,15 @@ export class ExpertPolicy implements Policy {
         continue;
       }
       const lost = phase.holds !== undefined && this.stepsInPhase > 0 && state.arm.grasped !== phase.holds;
-      // The goal's object is between the fingers already (its lift holds it).
-      const holdsGoalObject = () => {
-        const lift = this.phases.findIndex((p) => p.name === 'lift');
-        return lift >= 0 && state.arm.grasped === this.phases[lift].holds ? lift : -1;
-      };
       if (lost || this.stepsInPhase > phase.limit) {
         this.startGoal(this.goalIndex);
         // Following a learner that still holds the goal's object, go on to the phase that serves it
         // (the "already holding" rule below) before labelling: the restart's approach would label
         // one step of open fingers, and a learner copies that as letting go anywhere.
-        if (this.lenientGates && holdsGoalObject() >= 0) continue;
+        if (this.lenientGates && this.liftOfHeld(state) >= 0) continue;
         return;
       }
-      const lift = holdsGoalObject();
+      const lift = this.liftOfHeld(state);
       if ((phase.name === 'approach' || phase.name === 'descend') && lift > this.phaseIndex) {
         this.phaseIndex = lift; // already holding what this goal picks (a learner grasped it)
         this.stepsInPhase = 0;

@@ -46,28 +46,31 @@ export function isStill(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 export class ChunkPlan {
   /** Actions of the latest chunk not yet handed out. */
   private rest: number[][] = [];
-  /** Proprio and instruction the latest chunk was planned from. */
-  private from: { proprio: number[]; instruction: string } | null = null;
   /** Consecutive plans, the latest included, each made with the arm still since the one before. */
   private stillPlans = 0;
-  /** TCP position, opening and clause of the latest plans, oldest first (at most TRAIL_PLANS). */
-  private trail: { xyz: [number, number, number]; opening: number; instruction: string }[] = [];
+  /** Proprio and instruction of the latest plans, oldest first (at most TRAIL_PLANS; entries are
+   * never changed, so a carried plan may share them). */
+  private trail: { proprio: number[]; instruction: string }[] = [];
 
-  /** `carry`: a plan of the same episode whose latest chunk and still-plan count this one takes
-   * over (the page makes a new plan per chunk, as its settings may change between chunks). */
+  /** `carry`: a plan of the same episode whose plans (where they were made, the still-plan count)
+   * this one takes over (the page makes a new plan per chunk, as its settings may change between
+   * chunks). */
   constructor(readonly executeSteps: number, readonly keepWhenStill: boolean, carry?: ChunkPlan | null) {
     if (!Number.isInteger(executeSteps) || executeSteps < 1) throw new RangeError(`executeSteps must be a positive integer, got ${executeSteps}`);
     if (carry) {
-      this.from = carry.from;
       this.stillPlans = carry.stillPlans;
       this.trail = carry.trail.slice();
     }
   }
 
+  /** Proprio and instruction the latest chunk was planned from (null before the first). */
+  private get from(): { proprio: number[]; instruction: string } | null {
+    return this.trail.length > 0 ? this.trail[this.trail.length - 1] : null;
+  }
+
   /** Forgets the latest chunk (a new episode). */
   reset(): void {
     this.rest = [];
-    this.from = null;
     this.stillPlans = 0;
     this.trail = [];
   }
@@ -88,10 +91,10 @@ export class ChunkPlan {
   hoverPlansNow(proprio: ArrayLike<number>, instruction: string, radius: number): number {
     let n = 1;
     for (let i = this.trail.length - 1; i >= 0; i--) {
-      const t = this.trail[i];
-      const d = Math.hypot(t.xyz[0] - proprio[X], t.xyz[1] - proprio[Y], t.xyz[2] - proprio[Z]);
+      const { proprio: q, instruction: clause } = this.trail[i];
+      const d = Math.hypot(q[X] - proprio[X], q[Y] - proprio[Y], q[Z] - proprio[Z]);
       // NaN fails both comparisons: a NaN never hovers.
-      if (t.instruction !== instruction || !(d < radius) || !(Math.abs(t.opening - proprio[OPENING]) < STILL_OPENING)) break;
+      if (clause !== instruction || !(d < radius) || !(Math.abs(q[OPENING] - proprio[OPENING]) < STILL_OPENING)) break;
       n++;
     }
     return n;
@@ -122,8 +125,7 @@ export class ChunkPlan {
   take(chunk: number[][], proprio: ArrayLike<number>, instruction: string): number[][] {
     if (chunk.length === 0) throw new RangeError('a decoded chunk has no actions');
     this.stillPlans = this.stillPlansNow(proprio, instruction);
-    this.from = { proprio: Array.from(proprio), instruction };
-    this.trail.push({ xyz: [proprio[X], proprio[Y], proprio[Z]], opening: proprio[OPENING], instruction });
+    this.trail.push({ proprio: Array.from(proprio), instruction });
     if (this.trail.length > TRAIL_PLANS) this.trail.shift();
     this.rest = chunk.slice(this.executeSteps);
     return chunk.slice(0, this.executeSteps);

@@ -69,7 +69,7 @@ export function Inspector(p: InspectorProps) {
       )}
       {p.chunk?.stallEscape && (
         <p className="hint" data-testid="inspector-stall-escape">
-          stall escape: the {p.chunk.stallEscape.stillPlans} plans before this one left the arm still, so this chunk was sampled at temperature {p.chunk.stallEscape.temperature} instead of decoded greedily
+          stall escape: the plans before this one got the arm nowhere ({p.chunk.stallEscape.stillPlans} in a row left it still; or, by the hover rule, it stayed within a small ball), so this chunk was sampled at temperature {p.chunk.stallEscape.temperature} instead of decoded greedily
         </p>
       )}
       {p.chunk && p.chunk.kept > 0 && (
