@@ -65,7 +65,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const inFlight = new Map<number, Promise<EpisodeResult>>();
     let launched = 0;
     const launch = () => {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw, placeGate: args.placeGate };
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw, placeGate: args.placeGate, pickYaw: args.pickYaw };
       inFlight.set(launched++, pool.run(req));
     };
     while (launched < Math.min(workers, maxAttempts)) launch();
@@ -137,6 +137,8 @@ async function main(): Promise<void> {
           stack_yaw: args.stackYaw,
           // when the expert lowered a carried object and let go (ExpertOptions.placeGate)
           place_gate: args.placeGate,
+          // the yaw the expert picked at (ExpertOptions.pickYaw)
+          pick_yaw: args.pickYaw,
         },
       },
       problemInfo: {

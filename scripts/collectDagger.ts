@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       while (next < jobs.length) {
         const i = next++;
         const job = jobs[i];
-        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient', oracleDims: args.oracleDims, stackYaw: args.stackYaw, placeGate: args.placeGate });
+        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient', oracleDims: args.oracleDims, stackYaw: args.stackYaw, placeGate: args.placeGate, pickYaw: args.pickYaw });
         results[i] = p;
         free.splice(0).forEach((f) => f());
         await p.catch(() => undefined);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
           render_world: {},
           perturbation: null,
           // The states come from these rollouts; the actions are the expert's labels.
-          dagger: { model: args.model, beta: args.beta, execute_steps: args.executeSteps ?? null, gates: args.gates, oracle_dims: args.oracleDims, stack_yaw: args.stackYaw, place_gate: args.placeGate },
+          dagger: { model: args.model, beta: args.beta, execute_steps: args.executeSteps ?? null, gates: args.gates, oracle_dims: args.oracleDims, stack_yaw: args.stackYaw, place_gate: args.placeGate, pick_yaw: args.pickYaw },
         },
       },
       problemInfo: {

@@ -5,10 +5,12 @@
 import { Rng } from '../../src/core/rng';
 import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
-import type { PlaceGate, StackYaw } from '../../src/expert';
+import type { PickYaw, PlaceGate, StackYaw } from '../../src/expert';
 
 /** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
 export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
+/** Values of --pick-yaw (ExpertOptions.pickYaw), the default first. */
+export const PICK_YAWS: readonly PickYaw[] = ['align', 'keep'];
 /** Values of --place-gate (ExpertOptions.placeGate), the default first. */
 export const PLACE_GATES: readonly PlaceGate[] = ['exact', 'loose', 'drop'];
 
@@ -54,11 +56,14 @@ export interface CollectArgs {
    * wherever the drop lands well inside the goal's tolerance, 'drop' as 'loose' at full speed down
    * to within 12 mm above the release height. @default 'exact' */
   placeGate: PlaceGate;
+  /** The yaw the expert picks at (ExpertOptions.pickYaw): 'align' square to a cube's faces,
+   * 'keep' at the TCP's own yaw. @default 'align' */
+  pickYaw: PickYaw;
 }
 
 export const USAGE =
   'usage: npm run collect -- --suite <spatial|object|goal|long> --episodes-per-task N --out data/<name>.hdf5 ' +
-  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free] [--place-gate exact|loose|drop]';
+  '[--seed S] [--size WxH] [--tasks id1,id2] [--limit-tasks K] [--keep-failed] [--compression 0-9] [--no-shadows] [--shadow-map-size N] [--workers K] [--perturb M] [--perturb-rate P] [--max-steps N] [--stack-yaw align|free] [--place-gate exact|loose|drop] [--pick-yaw align|keep]';
 
 export function int(flag: string, v: string, min: number): number {
   const n = Number(v);
@@ -107,7 +112,7 @@ export function eachFlag(argv: readonly string[], usage: string, handle: (flag: 
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align', placeGate: 'exact' };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align', placeGate: 'exact', pickYaw: 'align' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--suite': a.suite = need(); break;
@@ -125,6 +130,7 @@ export function parseCollectArgs(argv: readonly string[]): CollectArgs {
       case '--perturb-rate': a.perturbRate = num(flag, need(), 0, 1); break;
       case '--stack-yaw': a.stackYaw = choice(flag, need(), STACK_YAWS); break;
       case '--place-gate': a.placeGate = choice(flag, need(), PLACE_GATES); break;
+      case '--pick-yaw': a.pickYaw = choice(flag, need(), PICK_YAWS); break;
       case '--max-attempts-factor': a.maxAttemptsFactor = int(flag, need(), 1); break;
       case '--max-steps': a.maxSteps = int(flag, need(), 1); break;
       case '--compression': a.compression = int(flag, need(), 0); if (a.compression > 9) throw new Error('--compression must be 0..9'); break;

@@ -1,8 +1,8 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
 import { ACTION_NAMES } from '../../src/sim/types';
-import type { PlaceGate, StackYaw } from '../../src/expert';
-import { PLACE_GATES, STACK_YAWS, choice, eachFlag, int, num, selectTasks } from './args';
+import type { PickYaw, PlaceGate, StackYaw } from '../../src/expert';
+import { PICK_YAWS, PLACE_GATES, STACK_YAWS, choice, eachFlag, int, num, selectTasks } from './args';
 
 export interface DaggerArgs {
   model: string;
@@ -26,14 +26,16 @@ export interface DaggerArgs {
   stackYaw: StackYaw;
   /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate: PlaceGate;
+  /** The yaw the labelling expert picks at (ExpertOptions.pickYaw). @default 'align' */
+  pickYaw: PickYaw;
 }
 
 export const USAGE =
   'usage: npm run collect:dagger -- --model models/<name> --suite <spatial|object|goal|long> --episodes-per-task N ' +
-  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free] [--place-gate exact|loose|drop]';
+  '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free] [--place-gate exact|loose|drop] [--pick-yaw align|keep]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
-  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], stackYaw: 'align', placeGate: 'exact' };
+  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], stackYaw: 'align', placeGate: 'exact', pickYaw: 'align' };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;
@@ -50,6 +52,7 @@ export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
       case '--gates': a.gates = choice(flag, need(), ['strict', 'lenient'] as const); break;
       case '--stack-yaw': a.stackYaw = choice(flag, need(), STACK_YAWS); break;
       case '--place-gate': a.placeGate = choice(flag, need(), PLACE_GATES); break;
+      case '--pick-yaw': a.pickYaw = choice(flag, need(), PICK_YAWS); break;
       case '--oracle-dims':
         a.oracleDims = need().split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
           const i = /^\d+$/.test(s) ? Number(s) : (ACTION_NAMES as readonly string[]).indexOf(s);

@@ -9,7 +9,7 @@
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { bytesToBase64, packDemo } from '../../src/data/pack';
-import { ExpertPolicy, Perturbation, type PerturbationOptions, type PlaceGate, type StackYaw } from '../../src/expert';
+import { ExpertPolicy, Perturbation, type PerturbationOptions, type PickYaw, type PlaceGate, type StackYaw } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
@@ -35,6 +35,8 @@ export interface EpisodeRequest {
   stackYaw?: StackYaw;
   /** When the expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
+  /** The yaw the expert picks at (ExpertOptions.pickYaw). @default 'align' */
+  pickYaw?: PickYaw;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */
@@ -66,7 +68,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
-  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw, placeGate: req.placeGate });
+  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw, placeGate: req.placeGate, pickYaw: req.pickYaw });
   const perturb = new Perturbation(new Rng(req.seed).fork('perturb'), req.perturb ?? { scale: 0 });
   const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(

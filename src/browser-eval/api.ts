@@ -5,7 +5,7 @@
 
 import type { StallEscape } from '../core/manifestTypes';
 import type { DecoderSettings } from '../decoder';
-import type { PlaceGate, StackYaw } from '../expert';
+import type { PickYaw, PlaceGate, StackYaw } from '../expert';
 import type { EpisodeRow } from '../eval/types';
 import type { ChunkStats } from '../policy/VlaPolicy';
 import type { BackendInfo, BackendPreference } from '../runtime/ortBackend';
@@ -142,6 +142,8 @@ export interface DaggerRequest {
   stackYaw?: StackYaw;
   /** When the labelling expert lowers a carried object and lets go (DaggerOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
+  /** The yaw the labelling expert picks at (DaggerOptions.pickYaw). @default 'align' */
+  pickYaw?: PickYaw;
 }
 
 export interface DaggerResult {

@@ -149,6 +149,7 @@ const api: VlaEvalApi = {
       oracleDims: req.oracleDims,
       stackYaw: req.stackYaw,
       placeGate: req.placeGate,
+      pickYaw: req.pickYaw,
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

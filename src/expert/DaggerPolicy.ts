@@ -20,7 +20,7 @@ import type { Observation, Policy } from '../eval/types';
 import type { SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { ExpertPolicy } from './ExpertPolicy';
-import type { PlaceGate, StackYaw } from './phases';
+import type { PickYaw, PlaceGate, StackYaw } from './phases';
 
 export type Driver = 'expert' | 'learner';
 
@@ -42,6 +42,8 @@ export interface DaggerOptions {
   stackYaw?: StackYaw;
   /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
   placeGate?: PlaceGate;
+  /** The yaw the labelling expert picks at (ExpertOptions.pickYaw). @default 'align' */
+  pickYaw?: PickYaw;
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */
   record?: (state: SimState, obs: Observation | undefined, label: number[], driver: Driver) => void;
@@ -65,7 +67,7 @@ export class DaggerPolicy implements Policy {
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
     this.oracleDims = options.oracleDims ?? [];
-    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates, stackYaw: options.stackYaw, placeGate: options.placeGate });
+    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates, stackYaw: options.stackYaw, placeGate: options.placeGate, pickYaw: options.pickYaw });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
     if (!this.oracleDims.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`DaggerPolicy: oracleDims must be action indices, got ${JSON.stringify(options.oracleDims)}`);

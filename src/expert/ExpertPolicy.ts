@@ -26,7 +26,7 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName, type PlaceGate, type PlaceOptions, type StackYaw } from './phases';
+import { goalPhases, type Phase, type PhaseName, type PickYaw, type PlaceGate, type PlaceOptions, type StackYaw } from './phases';
 
 export interface ExpertOptions extends MotionOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
@@ -44,6 +44,9 @@ export interface ExpertOptions extends MotionOptions {
    * within 12 mm above the release height ('drop'; PlaceGate in phases.ts).
    * @default 'exact' (most demonstrations; vla-pg18's newest are 'loose') */
   placeGate?: PlaceGate;
+  /** Pick square to a cube's faces ('align') or at the TCP's own yaw ('keep'; PickYaw in
+   * phases.ts). @default 'align' (the demonstrations of every shipped model) */
+  pickYaw?: PickYaw;
 }
 
 export class ExpertPolicy implements Policy {
@@ -68,7 +71,7 @@ export class ExpertPolicy implements Policy {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
-    this.place = { stackYaw: options.stackYaw, placeGate: options.placeGate };
+    this.place = { stackYaw: options.stackYaw, placeGate: options.placeGate, pickYaw: options.pickYaw };
     this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }

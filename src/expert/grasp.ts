@@ -76,9 +76,9 @@ const GRASPABLE_YAW = 0.15;
  * pad region the grasp rule (src/sim/gripper.ts) attaches in and, for a cube, the pads are
  * square to a pair of its faces. The expert's own descent closes only at its grasp point; a
  * learner the expert follows (DAgger, ExpertOptions.lenientGates) is told to close wherever this
- * holds.
+ * holds. With `anyYaw` (the expert's pickYaw 'keep') a cube need not be square to the pads.
  */
-export function graspableNow(s: SimState, id: string): boolean {
+export function graspableNow(s: SimState, id: string, anyYaw = false): boolean {
   const o = findObject(s, id);
   if (o.grasped || s.arm.grasped !== null || s.arm.opening < 0.9 * GRIPPER.maxOpening) return false;
   const tcp = s.arm.tcp;
@@ -92,5 +92,5 @@ export function graspableNow(s: SimState, id: string): boolean {
     Math.abs(h[2] + GRIPPER.fingerCenter) <= GRIPPER.fingerHalf[2] + tol &&
     Math.abs(h[1]) <= GRASPABLE_ACROSS &&
     // Round objects are the same width at every yaw; a cube across either pair of faces.
-    (o.kind !== 'cube' || Math.abs(wrapQuarter(yawOf(tcp.quaternion) - yawOf(o.quaternion))) <= GRASPABLE_YAW);
+    (o.kind !== 'cube' || anyYaw || Math.abs(wrapQuarter(yawOf(tcp.quaternion) - yawOf(o.quaternion))) <= GRASPABLE_YAW);
 }

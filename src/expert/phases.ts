@@ -180,12 +180,14 @@ function levelApproach(target: Phase['target']): Phase['target'] {
 }
 
 /** Phases of "pick `id`" up to holding it at cruise height. */
-function pickPhases(id: string, latch: Latch): Phase[] {
+function pickPhases(id: string, latch: Latch, pickYaw: PickYaw): Phase[] {
   const obj = (s: SimState) => findObject(s, id);
-  const above: Phase['target'] = (s) => ({ position: [obj(s).position[0], obj(s).position[1], EXPERT.cruiseZ], yaw: graspYaw(s, id) });
+  const keep = pickYaw === 'keep';
+  const yawFor = (s: SimState) => (keep ? trackingYaw(s) : graspYaw(s, id));
+  const above: Phase['target'] = (s) => ({ position: [obj(s).position[0], obj(s).position[1], EXPERT.cruiseZ], yaw: yawFor(s) });
   const down: Phase['target'] = (s) => {
     const o = obj(s);
-    return { position: [o.position[0], o.position[1], Math.max(EXPERT.minZ, o.position[2])], yaw: graspYaw(s, id) };
+    return { position: [o.position[0], o.position[1], Math.max(EXPERT.minZ, o.position[2])], yaw: yawFor(s) };
   };
   const lift: Phase['target'] = (s) => {
     latch.yaw ??= trackingYaw(s);
@@ -196,7 +198,7 @@ function pickPhases(id: string, latch: Latch): Phase[] {
   return [
     { name: 'approach', target: levelApproach(above), gripper: -1, vmax: EXPERT.fast, done: at(EXPERT.descendGate, EXPERT.descendYawGate)(above), limit: 120,
       early: (s) => s.arm.tcp.position[2] < EXPERT.cruiseZ + CRUISE_SLACK && overObject(s) },
-    { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80, early: (s) => graspableNow(s, id) },
+    { name: 'descend', target: down, gripper: -1, vmax: EXPERT.slow, done: at(0.003, 0.03)(down), limit: 80, early: (s) => graspableNow(s, id, keep) },
     { name: 'close', target: down, gripper: 1, vmax: EXPERT.slow, done: (s, n) => s.arm.grasped === id && n >= 2, limit: 12 },
     { name: 'lift', target: lift, gripper: 1, vmax: EXPERT.fast, done: (s) => s.arm.tcp.position[2] > EXPERT.cruiseZ - 0.01, limit: 60, holds: id },
   ];
@@ -207,6 +209,15 @@ function pickPhases(id: string, latch: Latch): Phase[] {
  * predicate does not need the alignment (reports/probes/stack_yaw_session33.ts: 20 of 20 stacks
  * hold at 0-45 degrees), and a policy cannot see it well enough to wait for it. */
 export type StackYaw = 'align' | 'free';
+
+/** The TCP yaw the expert picks with: 'align' turns the fingers square to a cube's faces (graspYaw,
+ * the canonical of the equivalent yaws, or the other where it clears the neighbours better);
+ * 'keep' picks at whatever yaw the TCP has, since the grasp rule closes on a cube at any yaw (a
+ * 4 cm cube is at most 5.7 cm wide, the fingers open to 8) and the stacked and placed predicates
+ * ignore yaw. A policy that cannot see a cube's yaw cannot follow the turns 'align' asks for: a
+ * learner labelled under DAgger with 'align' is told to turn at the full rate for most of its
+ * approach (reports/probes/dagger-yaw-labels-session41.txt). Push keeps its own yaw either way. */
+export type PickYaw = 'align' | 'keep';
 
 /** When the expert, carrying an object, starts lowering it and when it lets go. 'exact' (most
  * demonstrations; vla-pg18's newest are 'loose'): the transport hands over within 4 mm and 0.03 rad of the
@@ -224,12 +235,14 @@ export type StackYaw = 'align' | 'free';
  */
 export type PlaceGate = 'exact' | 'loose' | 'drop';
 
-/** How the expert places what it carries (ExpertOptions.stackYaw and .placeGate). */
+/** How the expert picks and places (ExpertOptions.pickYaw, .stackYaw and .placeGate). */
 export interface PlaceOptions {
   /** @default 'align' */
   stackYaw?: StackYaw;
   /** @default 'exact' */
   placeGate?: PlaceGate;
+  /** @default 'align' */
+  pickYaw?: PickYaw;
 }
 
 /** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
@@ -240,7 +253,7 @@ export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   const latch: Latch = {};
-  const pick = pickPhases(id, latch);
+  const pick = pickPhases(id, latch, options.pickYaw ?? 'align');
   if (goal.type === 'lifted') {
     const hold: Phase['target'] = (s) => {
       const o = findObject(s, id);

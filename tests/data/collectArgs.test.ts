@@ -31,6 +31,9 @@ describe('collect arguments', () => {
     expect(parseCollectArgs(base).stackYaw).toBe('align');
     expect(parseCollectArgs([...base, '--stack-yaw', 'free']).stackYaw).toBe('free');
     expect(() => parseCollectArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
+    expect(parseCollectArgs(base).pickYaw).toBe('align');
+    expect(parseCollectArgs([...base, '--pick-yaw', 'keep']).pickYaw).toBe('keep');
+    expect(() => parseCollectArgs([...base, '--pick-yaw', 'free'])).toThrow(/--pick-yaw must be align or keep, got "free"/);
   });
 
   it("parses the expert's place gate ('exact' by default) and rejects other values", () => {

@@ -29,6 +29,9 @@ describe('collect:dagger arguments', () => {
     expect(() => parseDaggerArgs([...base, '--oracle-dims', 'yaw'])).toThrow(/--oracle-dims: "yaw" is not an action dimension \(dx, dy, dz, droll, dpitch, dyaw, gripper/);
     expect(() => parseDaggerArgs([...base, '--oracle-dims', '7'])).toThrow(/--oracle-dims: "7"/);
     expect(() => parseDaggerArgs([...base, '--stack-yaw', 'loose'])).toThrow(/--stack-yaw must be align or free, got "loose"/);
+    expect(parseDaggerArgs(base).pickYaw).toBe('align');
+    expect(parseDaggerArgs([...base, '--pick-yaw', 'keep']).pickYaw).toBe('keep');
+    expect(() => parseDaggerArgs([...base, '--pick-yaw', 'free'])).toThrow(/--pick-yaw must be align or keep, got "free"/);
     expect(() => parseDaggerArgs([...base, '--place-gate', '2cm'])).toThrow(/--place-gate must be exact or loose or drop, got "2cm"/);
     expect(() => parseDaggerArgs([...base, '--frobnicate'])).toThrow(/unknown option "--frobnicate"/);
     expect(() => parseDaggerArgs(['--model', '/tmp/m', ...base.slice(2)])).toThrow(/folder under models\//);

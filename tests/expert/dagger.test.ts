@@ -4,7 +4,7 @@
 // driver draws are seeded; and a shadow expert that finds the object already held goes on with
 // the lift instead of opening the fingers, or with the carry when it is already lifted.
 import { describe, expect, it } from 'vitest';
-import { DaggerPolicy, ExpertPolicy, type Driver, type PlaceGate, type StackYaw } from '../../src/expert';
+import { DaggerPolicy, ExpertPolicy, type Driver, type PickYaw, type PlaceGate, type StackYaw } from '../../src/expert';
 import { graspableNow } from '../../src/expert/grasp';
 import { wrapQuarter } from '../../src/expert/motion';
 import { runEpisode } from '../../src/eval';
@@ -53,6 +53,20 @@ describe('DaggerPolicy', () => {
     };
     expect(await turn('free')).toBeLessThan(0.01);
     expect(await turn('align')).toBeGreaterThan(0.02);
+  });
+
+  it("hands pickYaw to its labeller: with 'keep' a learner holding still is never told to turn toward the cube", async () => {
+    // The learner stays at home; every label is the expert's approach from there.
+    const inst = getTask(TASK).sample(2);
+    const cubeYaw = inst.scene.objects.find((o) => o.id === 'red_cube')!.yaw;
+    const turns = async (pickYaw: PickYaw): Promise<number> => {
+      const rec = recorder();
+      await runEpisode({ ...inst, maxSteps: 60 }, new DaggerPolicy(still(8), { beta: 0, lenientGates: true, pickYaw, record: rec.record }), (sc) => new Sim(sc));
+      return rec.rows.filter((r) => Math.abs(r.label[5]) > 0.01).length;
+    };
+    expect(Math.abs(wrapQuarter(cubeYaw))).toBeGreaterThan(0.05); // a cube 'align' must turn for
+    expect(await turns('keep')).toBe(0);
+    expect(await turns('align')).toBeGreaterThan(30);
   });
 
   it("hands placeGate to its labeller: with 'loose' the labels lower a carried cube sooner", async () => {
@@ -189,6 +203,13 @@ describe('ExpertPolicy with lenient gates (labelling a learner)', () => {
     const cubeYaw = yawOf(s.objects.find((o) => o.id === 'red_cube')!.quaternion);
     if (Math.abs(Math.abs(cubeYaw) - 0.4) > 0.2) expect(graspableNow(turned, 'red_cube')).toBe(Math.abs(wrapQuarter(0.4 - cubeYaw)) <= 0.15);
     expect(graspableNow({ ...s, arm: { ...s.arm, opening: 0.03 } }, 'red_cube')).toBe(false);
+    // The cube turned 0.4 rad under the pads: not square to them, but it fits the open fingers at
+    // any yaw (pickYaw 'keep' closes on it).
+    const yaw = cubeYaw + 0.4;
+    const cubeTurned: SimState = { ...s, objects: s.objects.map((o) => (o.id === 'red_cube' ? { ...o, quaternion: [0, 0, Math.sin(yaw / 2), Math.cos(yaw / 2)] } : o)) };
+    expect(graspableNow(cubeTurned, 'red_cube')).toBe(false);
+    expect(graspableNow(cubeTurned, 'red_cube', true)).toBe(true);
+    expect(graspableNow(shifted(0.04, 0, 0), 'red_cube', true)).toBe(false);
   });
 
   it('closes on an object the learner brought between the pads, where the strict expert goes back up', () => {

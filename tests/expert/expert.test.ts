@@ -72,6 +72,27 @@ describe('ExpertPolicy', () => {
     }
   });
 
+  it("with pickYaw 'keep' picks cubes at the TCP's own yaw: no turn before the grasp, still solved; by default it turns", () => {
+    // The largest yaw command before the first grasp.
+    const approach = (inst: TaskInstance, options?: ExpertOptions): { success: boolean; turn: number } => {
+      const open: boolean[] = [];
+      let grasped = false;
+      const r = run(inst, (k, sim) => (open[k] = !(grasped ||= sim.state().arm.grasped !== null)), options);
+      return { success: r.success, turn: Math.max(0, ...r.actions.filter((_a, k) => open[k]).map((a) => Math.abs(a[5]))) };
+    };
+    for (const id of ['object/red_cube_in_bowl', 'goal/stack_red_cube_on_blue_cube', 'long/red_cube_and_blue_cube_in_tray']) {
+      let alignTurns = 0;
+      for (const seed of [1, 2, 3, 4]) {
+        const inst = getTask(id).sample(seed);
+        const keep = approach(inst, { pickYaw: 'keep', stackYaw: 'free' });
+        expect(keep.success, `${id} seed ${seed}`).toBe(true);
+        expect(keep.turn, `${id} seed ${seed}`).toBeLessThan(0.01);
+        if (approach(inst).turn > 0.02) alignTurns++;
+      }
+      expect(alignTurns, id).toBeGreaterThan(0);
+    }
+  });
+
   it('is deterministic: the same instance gives the same actions', () => {
     const inst = getTask('long/red_cube_in_bowl_then_blue_cube_on_plate').sample(9);
     expect(run(inst).actions).toEqual(run(inst).actions);
