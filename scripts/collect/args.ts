@@ -5,7 +5,7 @@
 import { Rng } from '../../src/core/rng';
 import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
-import type { PickYaw, PlaceGate, StackYaw } from '../../src/expert';
+import type { PickYaw, PlaceGate, PlaceOptions, StackYaw } from '../../src/expert';
 
 /** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
 export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
@@ -14,7 +14,8 @@ export const PICK_YAWS: readonly PickYaw[] = ['align', 'keep'];
 /** Values of --place-gate (ExpertOptions.placeGate), the default first. */
 export const PLACE_GATES: readonly PlaceGate[] = ['exact', 'loose', 'drop'];
 
-export interface CollectArgs {
+/** With the expert's picking and placing (PlaceOptions: --stack-yaw, --place-gate, --pick-yaw). */
+export interface CollectArgs extends Required<PlaceOptions> {
   suite: string;
   /** Successful demos to keep per task. */
   episodesPerTask: number;
@@ -48,17 +49,6 @@ export interface CollectArgs {
    * With --keep-failed this records the opening frames of many layouts cheaply: cut episodes
    * are kept with success = 0 and failure "cut". */
   maxSteps?: number;
-  /** The expert's placing of stacked cubes (ExpertOptions.stackYaw): 'align' turns the cube into
-   * line with the base first, 'free' does not. @default 'align' */
-  stackYaw: StackYaw;
-  /** When the expert starts lowering a carried object and lets go of it (ExpertOptions.placeGate):
-   * 'exact' within 4 mm at cruise height and 3 mm of the release point, 'loose' within 2 cm and
-   * wherever the drop lands well inside the goal's tolerance, 'drop' as 'loose' at full speed down
-   * to within 12 mm above the release height. @default 'exact' */
-  placeGate: PlaceGate;
-  /** The yaw the expert picks at (ExpertOptions.pickYaw): 'align' square to a cube's faces,
-   * 'keep' at the TCP's own yaw. @default 'align' */
-  pickYaw: PickYaw;
 }
 
 export const USAGE =

@@ -1,10 +1,11 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
 import { ACTION_NAMES } from '../../src/sim/types';
-import type { PickYaw, PlaceGate, StackYaw } from '../../src/expert';
+import type { PlaceOptions } from '../../src/expert';
 import { PICK_YAWS, PLACE_GATES, STACK_YAWS, choice, eachFlag, int, num, selectTasks } from './args';
 
-export interface DaggerArgs {
+/** With the labelling expert's picking and placing (PlaceOptions: --stack-yaw, --place-gate, --pick-yaw). */
+export interface DaggerArgs extends Required<PlaceOptions> {
   model: string;
   suite: string;
   episodesPerTask: number;
@@ -22,12 +23,6 @@ export interface DaggerArgs {
   /** Action dimensions the expert fills in the model's executed actions (an oracle ablation,
    * DaggerOptions.oracleDims), by name (ACTION_NAMES) or index. */
   oracleDims: number[];
-  /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
-  stackYaw: StackYaw;
-  /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
-  placeGate: PlaceGate;
-  /** The yaw the labelling expert picks at (ExpertOptions.pickYaw). @default 'align' */
-  pickYaw: PickYaw;
 }
 
 export const USAGE =

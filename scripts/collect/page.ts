@@ -9,7 +9,7 @@
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { bytesToBase64, packDemo } from '../../src/data/pack';
-import { ExpertPolicy, Perturbation, type PerturbationOptions, type PickYaw, type PlaceGate, type StackYaw } from '../../src/expert';
+import { ExpertPolicy, Perturbation, type PerturbationOptions, type PlaceOptions } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
@@ -17,8 +17,8 @@ import { Sim } from '../../src/sim';
 import { getTask } from '../../src/tasks';
 import { pickParaphrase } from './args';
 
-/** One episode's request from Node. */
-export interface EpisodeRequest {
+/** One episode's request from Node, with the expert's picking and placing (PlaceOptions). */
+export interface EpisodeRequest extends PlaceOptions {
   taskId: string;
   seed: number;
   width: number;
@@ -31,12 +31,6 @@ export interface EpisodeRequest {
   perturb?: PerturbationOptions;
   /** Stop after this many steps (below the task's limit); such an episode fails with "cut". */
   maxSteps?: number;
-  /** The expert's placing of stacked cubes (ExpertOptions.stackYaw). @default 'align' */
-  stackYaw?: StackYaw;
-  /** When the expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
-  placeGate?: PlaceGate;
-  /** The yaw the expert picks at (ExpertOptions.pickYaw). @default 'align' */
-  pickYaw?: PickYaw;
 }
 
 /** What comes back: the packed demo (base64) and how the episode went. */

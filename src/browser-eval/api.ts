@@ -5,7 +5,7 @@
 
 import type { StallEscape } from '../core/manifestTypes';
 import type { DecoderSettings } from '../decoder';
-import type { PickYaw, PlaceGate, StackYaw } from '../expert';
+import type { PlaceOptions } from '../expert';
 import type { EpisodeRow } from '../eval/types';
 import type { ChunkStats } from '../policy/VlaPolicy';
 import type { BackendInfo, BackendPreference } from '../runtime/ortBackend';
@@ -122,7 +122,8 @@ export interface ProbeResult {
 }
 
 /** A DAgger rollout (src/expert/DaggerPolicy.ts): the model drives, the expert labels. */
-export interface DaggerRequest {
+/** With the labelling expert's picking and placing (PlaceOptions). */
+export interface DaggerRequest extends PlaceOptions {
   task: string;
   seed: number;
   /** Chance per chunk that the expert drives instead of the model. */
@@ -138,12 +139,6 @@ export interface DaggerRequest {
   lenientGates?: boolean;
   /** Action dimensions the expert fills in the model's executed actions (DaggerOptions.oracleDims). */
   oracleDims?: number[];
-  /** How the labelling expert places stacked cubes (DaggerOptions.stackYaw). @default 'align' */
-  stackYaw?: StackYaw;
-  /** When the labelling expert lowers a carried object and lets go (DaggerOptions.placeGate). @default 'exact' */
-  placeGate?: PlaceGate;
-  /** The yaw the labelling expert picks at (DaggerOptions.pickYaw). @default 'align' */
-  pickYaw?: PickYaw;
 }
 
 export interface DaggerResult {

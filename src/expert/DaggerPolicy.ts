@@ -20,11 +20,12 @@ import type { Observation, Policy } from '../eval/types';
 import type { SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { ExpertPolicy } from './ExpertPolicy';
-import type { PickYaw, PlaceGate, StackYaw } from './phases';
+import type { PlaceOptions } from './phases';
 
 export type Driver = 'expert' | 'learner';
 
-export interface DaggerOptions {
+/** Options of a DAgger run; the PlaceOptions fields go to the labelling expert. */
+export interface DaggerOptions extends PlaceOptions {
   /** Chance per chunk that the expert drives it. @default 0 */
   beta?: number;
   /** Seed of the driver draws (forked by task and episode seed). @default 0 */
@@ -38,12 +39,6 @@ export interface DaggerOptions {
    * executed actions: an oracle ablation that measures what the learner's own choice of them
    * costs (e.g. [5], the yaw). The recorded labels are unchanged. @default [] */
   oracleDims?: readonly number[];
-  /** How the labelling expert places stacked cubes (ExpertOptions.stackYaw). @default 'align' */
-  stackYaw?: StackYaw;
-  /** When the labelling expert lowers a carried object and lets go (ExpertOptions.placeGate). @default 'exact' */
-  placeGate?: PlaceGate;
-  /** The yaw the labelling expert picks at (ExpertOptions.pickYaw). @default 'align' */
-  pickYaw?: PickYaw;
   /** Called at every step with the state, its observation and the expert's label, before the
    * executed action is applied (obs[t] before actions[t], as a demonstration records it). */
   record?: (state: SimState, obs: Observation | undefined, label: number[], driver: Driver) => void;

@@ -26,27 +26,15 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName, type PickYaw, type PlaceGate, type PlaceOptions, type StackYaw } from './phases';
+import { goalPhases, type Phase, type PhaseName, type PlaceOptions } from './phases';
 
-export interface ExpertOptions extends MotionOptions {
+export interface ExpertOptions extends MotionOptions, PlaceOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
    * @default 12 */
   settleSteps?: number;
   /** End phases early where the state already serves the next (Phase.early): for labelling a
    * learner's states under DAgger. Off for the expert's own demonstrations. @default false */
   lenientGates?: boolean;
-  /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
-   * ('free'; StackYaw in phases.ts). @default 'align' (the demonstrations of every shipped model) */
-  stackYaw?: StackYaw;
-  /** Lower a carried object from within 4 mm at cruise height and let go within 3 mm of the
-   * release point ('exact'), or lower from within 2 cm, align on the way down and let go wherever
-   * the drop lands well inside the goal's tolerance ('loose'), or as 'loose' at full speed down to
-   * within 12 mm above the release height ('drop'; PlaceGate in phases.ts).
-   * @default 'exact' (most demonstrations; vla-pg18's newest are 'loose') */
-  placeGate?: PlaceGate;
-  /** Pick square to a cube's faces ('align') or at the TCP's own yaw ('keep'; PickYaw in
-   * phases.ts). @default 'align' (the demonstrations of every shipped model) */
-  pickYaw?: PickYaw;
 }
 
 export class ExpertPolicy implements Policy {

@@ -235,13 +235,20 @@ export type PickYaw = 'align' | 'keep';
  */
 export type PlaceGate = 'exact' | 'loose' | 'drop';
 
-/** How the expert picks and places (ExpertOptions.pickYaw, .stackYaw and .placeGate). */
+/** How the expert picks and places: ExpertOptions, DaggerOptions and both collectors' requests and
+ * flags (--stack-yaw, --place-gate, --pick-yaw) take these. */
 export interface PlaceOptions {
-  /** @default 'align' */
+  /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
+   * ('free'; StackYaw). @default 'align' (the demonstrations of every shipped model) */
   stackYaw?: StackYaw;
-  /** @default 'exact' */
+  /** Lower a carried object from within 4 mm at cruise height and let go within 3 mm of the
+   * release point ('exact'), or lower from within 2 cm, align on the way down and let go wherever
+   * the drop lands well inside the goal's tolerance ('loose'), or as 'loose' at full speed down to
+   * within 12 mm above the release height ('drop'; PlaceGate).
+   * @default 'exact' (most demonstrations; vla-pg18's newest are 'loose') */
   placeGate?: PlaceGate;
-  /** @default 'align' */
+  /** Pick square to a cube's faces ('align') or at the TCP's own yaw ('keep'; PickYaw).
+   * @default 'align' (the demonstrations of every shipped model) */
   pickYaw?: PickYaw;
 }
 
