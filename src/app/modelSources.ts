@@ -8,8 +8,8 @@
 import { unzipSync } from 'fflate';
 import { fetchSource, memorySource, ModelLoadError, type ModelSource } from '../policy/sources';
 
-/** The model the page opens with: the trained model shipped in models/ (models/vla-pg18/REPORT.md). */
-export const DEFAULT_MODEL = 'vla-pg18';
+/** The model the page opens with: the trained model shipped in models/ (models/vla-pk23m/REPORT.md). */
+export const DEFAULT_MODEL = 'vla-pk23m';
 
 /** Refuse models larger than this (all files together): the page holds them in memory. */
 export const MODEL_SIZE_LIMIT = 200 * 1024 * 1024;

@@ -1,12 +1,13 @@
 // ONNX parity: models/test-random/{encoder,decoder}.onnx and the shipped trained models
-// models/vla-pg18 (the page's default, fine-tuned through vla-head17 from vla-dag10),
-// models/vla-dag10 (the default before it), models/vla-dag7 (the round that was fine-tuned from),
+// models/vla-pk23m (the page's default, fine-tuned from vla-pg18),
+// models/vla-pg18 (the default before it, fine-tuned through vla-head17 from vla-dag10),
+// models/vla-dag10 (the default before that), models/vla-dag7 (the round that was fine-tuned from),
 // models/vla-dag4 (the round that one was fine-tuned from),
 // models/vla-kp-dg (the model the DAgger rounds started from),
 // models/vla-kp-lv (the one that was fine-tuned from),
 // models/vla-kp-sc and models/vla-kp-gtd (that one's chain) and models/vla-cpu (the first one, kept as the baseline)
 // run in onnxruntime-web (WASM backend, Node) must reproduce the PyTorch outputs stored by
-// training/export_onnx.py (tests/fixtures/{model,vla-pg18,vla-dag10,vla-dag7,vla-dag4,vla-kp-dg,vla-kp-lv,vla-kp-sc,vla-kp-gtd,vla-cpu}/parity.json) within
+// training/export_onnx.py (tests/fixtures/{model,vla-pk23m,vla-pg18,vla-dag10,vla-dag7,vla-dag4,vla-kp-dg,vla-kp-lv,vla-kp-sc,vla-kp-gtd,vla-cpu}/parity.json) within
 // TOLERANCE, and show the block-causal contract.
 // onnxruntime-web is allowed here (tests are Node-only), never in src/core.
 // Under Node, `import * as ort from 'onnxruntime-web'` resolves to dist/ort.node.min.mjs, which
@@ -73,6 +74,7 @@ const CASES = [
   { model: 'vla-dag7', fixture: 'vla-dag7' },
   { model: 'vla-dag10', fixture: 'vla-dag10' },
   { model: 'vla-pg18', fixture: 'vla-pg18' },
+  { model: 'vla-pk23m', fixture: 'vla-pk23m' },
 ];
 
 describe.each(CASES)('ONNX parity (models/$model, onnxruntime-web WASM)', ({ model, fixture: fixtureDir }) => {
