@@ -9,6 +9,7 @@
 import { Hdf5DatasetWriter } from '../src/data/hdf5Writer';
 import { unpackDemo } from '../src/data/pack';
 import { ACTION_NAMES, CONTROL_HZ, PROPRIO_NAMES } from '../src/sim/types';
+import { placeOptions } from '../src/expert';
 import { attemptSeed, parseCollectArgs, perturbOptions, selectTasks, worldOptions, type CollectArgs } from './collect/args';
 import type { Page } from 'playwright-core';
 import { openHarness, type Harness } from './collect/browser';
@@ -65,7 +66,7 @@ async function collect(args: CollectArgs, writer: Hdf5DatasetWriter, harness: Ha
     const inFlight = new Map<number, Promise<EpisodeResult>>();
     let launched = 0;
     const launch = () => {
-      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, stackYaw: args.stackYaw, placeGate: args.placeGate, pickYaw: args.pickYaw };
+      const req: EpisodeRequest = { taskId: task.id, seed: attemptSeed(args.seed, task.id, launched), width: args.width, height: args.height, world: worldOptions(args), perturb: perturbOptions(args), maxSteps: args.maxSteps, ...placeOptions(args) };
       inFlight.set(launched++, pool.run(req));
     };
     while (launched < Math.min(workers, maxAttempts)) launch();

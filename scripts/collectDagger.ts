@@ -14,6 +14,7 @@ import { Hdf5DatasetWriter } from '../src/data/hdf5Writer';
 import { unpackDemo } from '../src/data/pack';
 import type { DaggerResult } from '../src/browser-eval/api';
 import { ACTION_NAMES, CONTROL_HZ, PROPRIO_NAMES } from '../src/sim/types';
+import { placeOptions } from '../src/expert';
 import { attemptSeed, selectTasks } from './collect/args';
 import { parseDaggerArgs } from './collect/daggerArgs';
 import { openEvalBrowser, type EvalBrowser } from './lib/evalBrowser';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
       while (next < jobs.length) {
         const i = next++;
         const job = jobs[i];
-        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient', oracleDims: args.oracleDims, stackYaw: args.stackYaw, placeGate: args.placeGate, pickYaw: args.pickYaw });
+        const p = b.call('dagger', { task: job.task, seed: job.seed, beta: args.beta, decoder: {}, executeSteps: args.executeSteps, policySeed: args.seed, maxSteps: args.maxSteps, lenientGates: args.gates === 'lenient', oracleDims: args.oracleDims, ...placeOptions(args) });
         results[i] = p;
         free.splice(0).forEach((f) => f());
         await p.catch(() => undefined);

@@ -1,22 +1,21 @@
 // The issue's 50-episodes-per-task evaluation of seed 0 without rerunning its first 20 episodes per
 // task (already in reports/vla-pk23m/eval-dd20.json): `episodes` writes the episodes 20..49 of every
 // task as an --episodes-file, exactly the ones `npm run eval -- --episodes-per-task 50` adds
-// (episodeSeed(0, i) per task, as scripts/lib/modelArgs.ts episodesFromArgs); `merge` joins the two
+// (scripts/lib/modelArgs.ts episodesFromArgs, whose list it cuts); `merge` joins the two
 // reports' episode rows into one report (src/eval/report.ts buildReport), as if run in one go.
 //   npx tsx reports/probes/ep50_session42.ts episodes 20 50 > /tmp/ep20-49.json
 //   npx tsx reports/probes/ep50_session42.ts merge OUT.json A.json B.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { formatMarkdown, reportToJson } from '../../src/eval/format';
 import { buildReport } from '../../src/eval/report';
-import { episodeSeed } from '../../src/eval/runner';
 import type { EvalReport } from '../../src/eval/types';
-import { TASKS } from '../../src/tasks';
+import { episodesFromArgs } from '../../scripts/lib/modelArgs';
 
 const [mode, ...rest] = process.argv.slice(2);
 if (mode === 'episodes') {
   const [from, to] = rest.map(Number);
-  const out = [];
-  for (const t of TASKS) for (let i = from; i < to; i++) out.push({ task: t.id, seed: episodeSeed(0, i) });
+  // `--episodes-per-task TO` lists TO episodes per task, task by task: keep each task's last TO - FROM.
+  const out = episodesFromArgs({ episodesPerTask: to, seed: 0 }).filter((_e, k) => k % to >= from);
   process.stdout.write(JSON.stringify(out) + '\n');
 } else if (mode === 'merge') {
   const [outPath, ...inputs] = rest;

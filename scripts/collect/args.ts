@@ -5,7 +5,7 @@
 import { Rng } from '../../src/core/rng';
 import { tasksInSuite } from '../../src/tasks';
 import type { TaskSpec } from '../../src/tasks';
-import type { PickYaw, PlaceGate, PlaceOptions, StackYaw } from '../../src/expert';
+import { PLACE_DEFAULTS, type PickYaw, type PlaceGate, type PlaceOptions, type StackYaw } from '../../src/expert';
 
 /** Values of --stack-yaw (ExpertOptions.stackYaw), the default first. */
 export const STACK_YAWS: readonly StackYaw[] = ['align', 'free'];
@@ -102,7 +102,7 @@ export function eachFlag(argv: readonly string[], usage: string, handle: (flag: 
 }
 
 export function parseCollectArgs(argv: readonly string[]): CollectArgs {
-  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, stackYaw: 'align', placeGate: 'exact', pickYaw: 'align' };
+  const a: Partial<CollectArgs> = { seed: 0, width: 64, height: 64, keepFailed: false, maxAttemptsFactor: 3, tasks: [], compression: 4, noShadows: false, workers: 1, perturb: 0, perturbRate: 0.04, ...PLACE_DEFAULTS };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--suite': a.suite = need(); break;

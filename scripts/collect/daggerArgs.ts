@@ -1,7 +1,7 @@
 // Command-line options of `npm run collect:dagger` (scripts/collectDagger.ts), parsed and
 // validated before any browser starts, so bad input fails fast with a message naming the flag.
 import { ACTION_NAMES } from '../../src/sim/types';
-import type { PlaceOptions } from '../../src/expert';
+import { PLACE_DEFAULTS, type PlaceOptions } from '../../src/expert';
 import { PICK_YAWS, PLACE_GATES, STACK_YAWS, choice, eachFlag, int, num, selectTasks } from './args';
 
 /** With the labelling expert's picking and placing (PlaceOptions: --stack-yaw, --place-gate, --pick-yaw). */
@@ -30,7 +30,7 @@ export const USAGE =
   '--out data/<name>.hdf5 [--beta 0..1] [--seed S] [--workers K] [--tasks id1,id2] [--limit-tasks K] [--execute-steps n] [--max-steps N] [--gates strict|lenient] [--oracle-dims dyaw,...] [--stack-yaw align|free] [--place-gate exact|loose|drop] [--pick-yaw align|keep]';
 
 export function parseDaggerArgs(argv: readonly string[]): DaggerArgs {
-  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], stackYaw: 'align', placeGate: 'exact', pickYaw: 'align' };
+  const a: Partial<DaggerArgs> = { beta: 0, seed: 0, workers: 1, tasks: [], gates: 'strict', oracleDims: [], ...PLACE_DEFAULTS };
   eachFlag(argv, USAGE, (flag, need) => {
     switch (flag) {
       case '--model': a.model = need().replace(/\/+$/, ''); break;

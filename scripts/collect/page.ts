@@ -9,7 +9,7 @@
 // executes expert + perturbation while actions[t] records the expert's clean action (DART).
 import { DemoRecorder } from '../../src/data/demo';
 import { bytesToBase64, packDemo } from '../../src/data/pack';
-import { ExpertPolicy, Perturbation, type PerturbationOptions, type PlaceOptions } from '../../src/expert';
+import { ExpertPolicy, Perturbation, placeOptions, type PerturbationOptions, type PlaceOptions } from '../../src/expert';
 import { Rng } from '../../src/core/rng';
 import { SimRenderer } from '../../src/render/SimRenderer';
 import type { WorldMirrorOptions } from '../../src/render/WorldMirror';
@@ -62,7 +62,7 @@ export function runEpisode(req: EpisodeRequest): EpisodeResult {
   const instance = getTask(req.taskId).sample(req.seed);
   const paraphraseIndex = pickParaphrase(req.seed, instance.paraphrases);
   const sim = new Sim(instance.scene);
-  const expert = new ExpertPolicy(instance, { stackYaw: req.stackYaw, placeGate: req.placeGate, pickYaw: req.pickYaw });
+  const expert = new ExpertPolicy(instance, placeOptions(req));
   const perturb = new Perturbation(new Rng(req.seed).fork('perturb'), req.perturb ?? { scale: 0 });
   const r = getRenderer(req.width, req.height, req.world);
   const rec = new DemoRecorder(

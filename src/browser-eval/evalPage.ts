@@ -9,7 +9,7 @@
 
 import { DemoRecorder } from '../data/demo';
 import { bytesToBase64, packDemo } from '../data/pack';
-import { DaggerPolicy, ExpertPolicy } from '../expert';
+import { DaggerPolicy, ExpertPolicy, placeOptions } from '../expert';
 import { pickParaphrase } from '../../scripts/collect/args';
 import { proprioOf, runEpisode } from '../eval/runner';
 import type { Observation, SimLike } from '../eval/types';
@@ -147,9 +147,7 @@ const api: VlaEvalApi = {
       seed: req.policySeed,
       lenientGates: req.lenientGates,
       oracleDims: req.oracleDims,
-      stackYaw: req.stackYaw,
-      placeGate: req.placeGate,
-      pickYaw: req.pickYaw,
+      ...placeOptions(req),
       record: (state, obs, label) => {
         const im = obs!.images as Record<string, { data: Uint8Array }>;
         rec.record(state, obs!.proprio, { agentview: im.agentview.data, wrist: im.wrist.data }, label);

@@ -20,7 +20,7 @@ import type { Observation, Policy } from '../eval/types';
 import type { SimState } from '../sim/types';
 import type { TaskInstance } from '../tasks/types';
 import { ExpertPolicy } from './ExpertPolicy';
-import type { PlaceOptions } from './phases';
+import { placeOptions, type PlaceOptions } from './phases';
 
 export type Driver = 'expert' | 'learner';
 
@@ -62,7 +62,7 @@ export class DaggerPolicy implements Policy {
     this.seed = options.seed ?? 0;
     this.expertChunk = options.expertChunk ?? 8;
     this.oracleDims = options.oracleDims ?? [];
-    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates, stackYaw: options.stackYaw, placeGate: options.placeGate, pickYaw: options.pickYaw });
+    this.expert = new ExpertPolicy(undefined, { lenientGates: options.lenientGates, ...placeOptions(options) });
     if (!(this.beta >= 0 && this.beta <= 1)) throw new RangeError(`DaggerPolicy: beta must be in [0, 1], got ${options.beta}`);
     if (!Number.isInteger(this.expertChunk) || this.expertChunk < 1) throw new RangeError(`DaggerPolicy: expertChunk must be a positive integer, got ${options.expertChunk}`);
     if (!this.oracleDims.every((d) => Number.isInteger(d) && d >= 0)) throw new RangeError(`DaggerPolicy: oracleDims must be action indices, got ${JSON.stringify(options.oracleDims)}`);

@@ -26,7 +26,7 @@ import type { SimState, Vec3 } from '../sim/types';
 import { goalHolds, yawOf } from '../tasks/predicates';
 import type { TaskInstance } from '../tasks/types';
 import { MotionController, type MotionOptions } from './motion';
-import { goalPhases, type Phase, type PhaseName, type PlaceOptions } from './phases';
+import { goalPhases, placeOptions, type Phase, type PhaseName, type PlaceOptions } from './phases';
 
 export interface ExpertOptions extends MotionOptions, PlaceOptions {
   /** Steps to wait after a goal's last phase for objects to settle before re-checking it.
@@ -59,7 +59,7 @@ export class ExpertPolicy implements Policy {
     this.motion = new MotionController(options);
     this.settleSteps = options.settleSteps ?? 12;
     this.lenientGates = options.lenientGates ?? false;
-    this.place = { stackYaw: options.stackYaw, placeGate: options.placeGate, pickYaw: options.pickYaw };
+    this.place = placeOptions(options);
     this.name = this.lenientGates ? 'expert-lenient' : 'expert';
     if (instance) this.reset(instance);
   }

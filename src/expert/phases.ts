@@ -239,28 +239,37 @@ export type PlaceGate = 'exact' | 'loose' | 'drop';
  * flags (--stack-yaw, --place-gate, --pick-yaw) take these. */
 export interface PlaceOptions {
   /** Line a stacked cube's faces up with the base's before lowering it ('align'), or not
-   * ('free'; StackYaw). @default 'align' (the demonstrations of every shipped model) */
+   * ('free'; StackYaw). @default 'align' (most demonstrations; vla-pk23m's newest are 'free') */
   stackYaw?: StackYaw;
   /** Lower a carried object from within 4 mm at cruise height and let go within 3 mm of the
    * release point ('exact'), or lower from within 2 cm, align on the way down and let go wherever
    * the drop lands well inside the goal's tolerance ('loose'), or as 'loose' at full speed down to
    * within 12 mm above the release height ('drop'; PlaceGate).
-   * @default 'exact' (most demonstrations; vla-pg18's newest are 'loose') */
+   * @default 'exact' (most demonstrations; vla-pg18's and vla-pk23m's newest are 'loose') */
   placeGate?: PlaceGate;
   /** Pick square to a cube's faces ('align') or at the TCP's own yaw ('keep'; PickYaw).
-   * @default 'align' (the demonstrations of every shipped model) */
+   * @default 'align' (every demonstration before vla-pk23m's newest, which are 'keep') */
   pickYaw?: PickYaw;
+}
+
+/** PlaceOptions' defaults (the collectors' flags start from these). */
+export const PLACE_DEFAULTS: Readonly<Required<PlaceOptions>> = { stackYaw: 'align', placeGate: 'exact', pickYaw: 'align' };
+
+/** Only the PlaceOptions fields of `o` (options, parsed flags or a request), to hand on to the
+ * expert: a new picking or placing choice is added here, not at every caller. */
+export function placeOptions(o: PlaceOptions): PlaceOptions {
+  return { stackYaw: o.stackYaw, placeGate: o.placeGate, pickYaw: o.pickYaw };
 }
 
 /** Every phase for one goal, in order (fresh latches: call again to retry the goal). */
 export function goalPhases(goal: Goal, options: PlaceOptions = {}): Phase[] {
-  const stackYaw = options.stackYaw ?? 'align';
+  const stackYaw = options.stackYaw ?? PLACE_DEFAULTS.stackYaw;
   const drop = options.placeGate === 'drop';
   const loose = options.placeGate === 'loose' || drop;
   if (goal.type === 'pushed') return pushPhases(goal.object, goal.region);
   const id = goal.type === 'stacked' ? goal.top : goal.object;
   const latch: Latch = {};
-  const pick = pickPhases(id, latch, options.pickYaw ?? 'align');
+  const pick = pickPhases(id, latch, options.pickYaw ?? PLACE_DEFAULTS.pickYaw);
   if (goal.type === 'lifted') {
     const hold: Phase['target'] = (s) => {
       const o = findObject(s, id);
